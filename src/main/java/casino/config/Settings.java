@@ -1,0 +1,242 @@
+package casino.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/**
+ * Every setting of the pipeline, read once from {@code conf/application.conf} (and the
+ * environment variables it names) into typed records. Nothing else reads configuration.
+ */
+public record Settings(
+    Rabbit rabbit,
+    Redis redis,
+    Rates rates,
+    Database database,
+    Http http,
+    Processor processor,
+    Publisher publisher) {
+
+  public static Settings load() {
+    return from(ConfigFactory.load());
+  }
+
+  public static Settings from(Config root) {
+    try {
+      Config c = root.getConfig("casino");
+      return new Settings(
+          Rabbit.from(c.getConfig("rabbitmq")),
+          Redis.from(c.getConfig("redis")),
+          Rates.from(c.getConfig("rates")),
+          Database.from(c.getConfig("database")),
+          new Http(c.getString("http.host"), port(c, "http.port")),
+          new Processor(
+              positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers")),
+          Publisher.from(c.getConfig("publisher")));
+    } catch (ConfigException e) {
+      throw new InvalidSettingsException(e.getMessage(), e);
+    }
+  }
+
+  public record Rabbit(
+      String uri,
+      String eventsQueue,
+      String deadLetterQueue,
+      int prefetch,
+      Duration connectTimeout,
+      Duration ackDrainTimeout,
+      Duration reconnectMinBackoff,
+      Duration reconnectMaxBackoff) {
+
+    static Rabbit from(Config c) {
+      String uri = c.getString("uri");
+      requireUri(uri, "amqp", "amqps");
+      return new Rabbit(
+          uri,
+          nonEmpty(c, "events-queue"),
+          nonEmpty(c, "dead-letter-queue"),
+          atLeastOne(c, "prefetch"),
+          positive(c, "connect-timeout"),
+          positive(c, "ack-drain-timeout"),
+          positive(c, "reconnect-min-backoff"),
+          positive(c, "reconnect-max-backoff"));
+    }
+
+    public Rabbit withQueues(String events, String deadLetters) {
+      return new Rabbit(uri, events, deadLetters, prefetch, connectTimeout, ackDrainTimeout,
+          reconnectMinBackoff, reconnectMaxBackoff);
+    }
+
+    public Rabbit withPrefetch(int newPrefetch) {
+      return new Rabbit(uri, eventsQueue, deadLetterQueue, newPrefetch, connectTimeout,
+          ackDrainTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+    }
+
+    @Override
+    public String toString() {
+      return "Rabbit[uri=" + Secrets.maskUri(uri) + ", eventsQueue=" + eventsQueue
+          + ", deadLetterQueue=" + deadLetterQueue + ", prefetch=" + prefetch
+          + ", connectTimeout=" + connectTimeout + ", ackDrainTimeout=" + ackDrainTimeout
+          + ", reconnectBackoff=" + reconnectMinBackoff + ".." + reconnectMaxBackoff + "]";
+    }
+  }
+
+  /** {@code uri} is always a {@code redis://} URI, whichever form the address was given in. */
+  public record Redis(String uri) {
+    static Redis from(Config c) {
+      String address = c.getString("address").trim();
+      String uri = address.contains("://") ? address : "redis://" + address;
+      requireUri(uri, "redis", "rediss");
+      return new Redis(uri);
+    }
+
+    @Override
+    public String toString() {
+      return "Redis[uri=" + Secrets.maskUri(uri) + "]";
+    }
+  }
+
+  public record Rates(
+      String baseUrl,
+      String apiKey,
+      Duration requestTimeout,
+      Duration ttl,
+      Duration refreshAhead,
+      Duration lockTtl) {
+
+    static Rates from(Config c) {
+      String baseUrl = c.getString("base-url");
+      requireUri(baseUrl, "http", "https");
+      Duration ttl = positive(c, "ttl");
+      Duration refreshAhead = c.getDuration("refresh-ahead");
+      if (refreshAhead.isNegative() || refreshAhead.compareTo(ttl) >= 0) {
+        throw new InvalidSettingsException(
+            "casino.rates.refresh-ahead must be at least 0 and shorter than casino.rates.ttl (" + ttl + ")");
+      }
+      return new Rates(baseUrl, c.getString("api-key"), positive(c, "request-timeout"), ttl,
+          refreshAhead, positive(c, "lock-ttl"));
+    }
+
+    /** Without a key the processor serves simulated rates from its built-in stand-in. */
+    public boolean simulated() {
+      return apiKey.isBlank();
+    }
+
+    public Rates withBaseUrl(String url, String key) {
+      return new Rates(url, key, requestTimeout, ttl, refreshAhead, lockTtl);
+    }
+
+    public Rates withTtl(Duration newTtl, Duration newRefreshAhead) {
+      return new Rates(baseUrl, apiKey, requestTimeout, newTtl, newRefreshAhead, lockTtl);
+    }
+
+    @Override
+    public String toString() {
+      return "Rates[baseUrl=" + baseUrl + ", apiKey=" + Secrets.mask(apiKey)
+          + ", requestTimeout=" + requestTimeout + ", ttl=" + ttl + ", refreshAhead=" + refreshAhead
+          + ", lockTtl=" + lockTtl + "]";
+    }
+  }
+
+  public record Database(
+      String url, String user, String password, int poolSize, boolean migrateOnStart,
+      boolean demoData, Path migrations) {
+
+    static Database from(Config c) {
+      String url = c.getString("url");
+      if (!url.startsWith("jdbc:postgresql:")) {
+        throw new InvalidSettingsException(
+            "casino.database.url (POSTGRES_URL) must be a jdbc:postgresql: URL, got " + url);
+      }
+      return new Database(url, c.getString("user"), c.getString("password"),
+          atLeastOne(c, "pool-size"), c.getBoolean("migrate-on-start"), c.getBoolean("demo-data"),
+          Path.of(c.getString("migrations")));
+    }
+
+    public Database withDemoData(boolean demo) {
+      return new Database(url, user, password, poolSize, migrateOnStart, demo, migrations);
+    }
+
+    @Override
+    public String toString() {
+      return "Database[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
+          + ", poolSize=" + poolSize + ", migrateOnStart=" + migrateOnStart
+          + ", demoData=" + demoData + ", migrations=" + migrations + "]";
+    }
+  }
+
+  public record Http(String host, int port) {}
+
+  public record Processor(Duration enrichmentTimeout, int workers) {}
+
+  public record Publisher(OptionalInt nodeId, int confirmWindow, Duration confirmTimeout) {
+    static Publisher from(Config c) {
+      String node = c.getString("node-id").trim();
+      OptionalInt nodeId = OptionalInt.empty();
+      if (!node.isEmpty()) {
+        try {
+          nodeId = OptionalInt.of(Integer.parseInt(node));
+        } catch (NumberFormatException e) {
+          nodeId = OptionalInt.of(-1);
+        }
+        if (nodeId.getAsInt() < 0 || nodeId.getAsInt() > 1023) {
+          throw new InvalidSettingsException(
+              "casino.publisher.node-id (PUBLISHER_NODE_ID) must be an integer 0-1023, got " + node);
+        }
+      }
+      return new Publisher(nodeId, atLeastOne(c, "confirm-window"), positive(c, "confirm-timeout"));
+    }
+  }
+
+  private static String nonEmpty(Config c, String path) {
+    String value = c.getString(path);
+    if (value.isBlank()) {
+      throw new InvalidSettingsException(path + " must not be empty");
+    }
+    return value;
+  }
+
+  private static int atLeastOne(Config c, String path) {
+    int value = c.getInt(path);
+    if (value < 1) {
+      throw new InvalidSettingsException(path + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static int port(Config c, String path) {
+    int value = c.getInt(path);
+    if (value < 0 || value > 65535) {
+      throw new InvalidSettingsException(path + " must be a port number 0-65535, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String path) {
+    Duration value = c.getDuration(path);
+    if (value.isNegative() || value.isZero()) {
+      throw new InvalidSettingsException(path + " must be a positive duration, got " + value);
+    }
+    return value;
+  }
+
+  private static void requireUri(String value, String... schemes) {
+    try {
+      String scheme = new URI(value).getScheme();
+      for (String allowed : schemes) {
+        if (allowed.equalsIgnoreCase(scheme)) {
+          return;
+        }
+      }
+    } catch (URISyntaxException e) {
+      throw new InvalidSettingsException("not a valid URI: " + Secrets.maskUri(value));
+    }
+    throw new InvalidSettingsException(
+        "URI " + Secrets.maskUri(value) + " must use one of the schemes " + String.join(", ", schemes));
+  }
+}

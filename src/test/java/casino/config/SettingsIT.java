@@ -1,0 +1,59 @@
+package casino.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import casino.testing.JavaProcess;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Environment variables override conf/application.conf, in a real JVM started with them. */
+class SettingsIT {
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
+        "RABBITMQ_ADDRESS", "amqp://alice:s3cret@mq.example:5673/prod",
+        "REDIS_ADDRESS", "cache.example:6380",
+        "API_KEY", "k3y-value",
+        "EXCHANGE_API_URL", "http://rates.example/api",
+        "POSTGRES_URL", "jdbc:postgresql://db.example:5433/casino",
+        "POSTGRES_USER", "bob",
+        "POSTGRES_PASSWORD", "pw-value",
+        "HTTP_PORT", "3100",
+        "EVENTS_QUEUE", "ev",
+        "DEAD_LETTER_QUEUE", "dl"));
+
+    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
+    String out = process.stdout();
+    assertTrue(out.contains("uri=amqp://alice:***@mq.example:5673/prod"), out);
+    assertTrue(out.contains("eventsQueue=ev, deadLetterQueue=dl"), out);
+    assertTrue(out.contains("Redis[uri=redis://cache.example:6380]"), out);
+    assertTrue(out.contains("baseUrl=http://rates.example/api, apiKey=***"), out);
+    assertTrue(out.contains("url=jdbc:postgresql://db.example:5433/casino, user=bob, password=***"), out);
+    assertTrue(out.contains("Http[host=0.0.0.0, port=3100]"), out);
+    for (String secret : new String[] {"s3cret", "k3y-value", "pw-value"}) {
+      assertFalse(out.contains(secret), "secret printed: " + secret);
+    }
+  }
+
+  @Test
+  void withoutEnvironmentTheFileApplies() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of());
+
+    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
+    assertTrue(process.stdout().contains("eventsQueue=events, deadLetterQueue=dead_letter"), process.stdout());
+    assertTrue(process.stdout().contains("port=3000"), process.stdout());
+  }
+
+  @Test
+  void aBadValueIsAClearError() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of("HTTP_PORT", "lots"));
+
+    assertEquals(2, process.waitFor(Duration.ofSeconds(20)));
+    assertTrue(process.stderr().startsWith("invalid configuration:"), process.stderr());
+    assertTrue(process.stderr().contains("http.port"), process.stderr());
+  }
+}

@@ -1,0 +1,93 @@
+package casino.players;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import casino.config.Settings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Migrations against the real PostgreSQL, each test in an empty schema of its own. */
+class MigrationsIT {
+  private final Settings.Database base = Settings.load().database();
+  private final String schema = "migrations_it_" + UUID.randomUUID().toString().substring(0, 8);
+  private Settings.Database database;
+
+  @BeforeEach
+  void emptySchema() throws Exception {
+    try (Connection c = DriverManager.getConnection(base.url(), base.user(), base.password());
+         Statement s = c.createStatement()) {
+      s.execute("create schema " + schema);
+    }
+    database = new Settings.Database(base.url() + "?currentSchema=" + schema, base.user(), base.password(),
+        1, true, false, base.migrations());
+  }
+
+  @AfterEach
+  void dropSchema() throws Exception {
+    try (Connection c = DriverManager.getConnection(base.url(), base.user(), base.password());
+         Statement s = c.createStatement()) {
+      s.execute("drop schema " + schema + " cascade");
+    }
+  }
+
+  @Test
+  void schemaAppliesToAnEmptyDatabaseAndAgainWithoutChange() throws Exception {
+    MigrateResult first = Migrations.apply(database);
+    MigrateResult second = Migrations.apply(database);
+
+    assertEquals(1, first.migrationsExecuted);
+    assertEquals(0, second.migrationsExecuted);
+    assertEquals(0, count("select count(*) from players"), "no demo rows in a production schema");
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("insert into players (email) values ('new@example.com')");
+    }
+    assertEquals(1, count("select count(*) from players"));
+  }
+
+  @Test
+  void demoPlayersAreSeparateAndIdempotent() throws Exception {
+    Settings.Database demo = database.withDemoData(true);
+    MigrateResult first = Migrations.apply(demo);
+    MigrateResult second = Migrations.apply(demo);
+
+    assertEquals(2, first.migrationsExecuted);
+    assertEquals(0, second.migrationsExecuted);
+    assertEquals(5, count("select count(*) from players where id between 10 and 14"));
+    try (Connection c = connect(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("select id, email, last_signed_in_at from players order by id")) {
+      String[] emails = {"john@example.com", "jane@example.com", "bob@example.com", "rick@example.com", "morty@example.com"};
+      Duration[] ago = {Duration.ofHours(1), Duration.ofHours(3), Duration.ofDays(2), Duration.ofHours(5), Duration.ofDays(1)};
+      for (int i = 0; i < 5; i++) {
+        assertTrue(rs.next());
+        assertEquals(10 + i, rs.getLong(1));
+        assertEquals(emails[i], rs.getString(2));
+        Duration actual = Duration.between(rs.getObject(3, OffsetDateTime.class), OffsetDateTime.now());
+        assertTrue(actual.minus(ago[i]).abs().compareTo(Duration.ofMinutes(5)) < 0, emails[i] + " signed in " + actual + " ago");
+      }
+      // A player added later gets a fresh id, not one of the demo ids.
+      s.execute("insert into players (email) values ('new@example.com')");
+    }
+    assertEquals(1, count("select count(*) from players where id > 14"));
+  }
+
+  private Connection connect() throws Exception {
+    return DriverManager.getConnection(database.url(), database.user(), database.password());
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package casino.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one of the product's main classes in its own JVM, as a user would, with its own environment. */
+public final class JavaProcess {
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private JavaProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  public static JavaProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("casino-" + main.getSimpleName(), ".out");
+    Path err = Files.createTempFile("casino-" + main.getSimpleName(), ".err");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(new File(System.getProperty("user.dir")))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    builder.environment().putAll(env);
+    return new JavaProcess(builder.start(), out, err);
+  }
+
+  public int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("process did not exit within " + timeout + "; stderr:\n" + stderr());
+    }
+    return process.exitValue();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path stdoutFile() {
+    return stdout;
+  }
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  private static String read(Path path) {
+    try {
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "<unreadable: " + e + ">";
+    }
+  }
+}
