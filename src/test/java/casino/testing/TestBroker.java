@@ -47,7 +47,7 @@ public final class TestBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException, java.util.concurrent.TimeoutException {
     try {
       channel.queueDelete(rabbit.eventsQueue());
       channel.queueDelete(rabbit.deadLetterQueue());

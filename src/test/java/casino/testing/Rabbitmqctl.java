@@ -1,0 +1,45 @@
+package casino.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** Broker-side operations a client cannot do on itself, through the broker's own CLI. */
+public final class Rabbitmqctl {
+  private Rabbitmqctl() {}
+
+  /** Closes, from the broker's side, every connection whose client-given name is {@code name}. */
+  public static int closeConnectionsNamed(String name) throws IOException, InterruptedException {
+    String listing = run("rabbitmqctl", "-q", "list_connections", "pid", "client_properties");
+    int closed = 0;
+    for (String line : listing.split("\n")) {
+      String[] columns = line.trim().split("\t", 2);
+      if (columns.length == 2 && columns[1].contains("\"" + name + "\"")) {
+        run("rabbitmqctl", "-q", "close_connection", columns[0], "closed by test");
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Messages of the queue delivered and not yet acknowledged, as the broker counts them. */
+  public static long unacknowledged(String queue) throws IOException, InterruptedException {
+    String listing = run("rabbitmqctl", "-q", "list_queues", "name", "messages_unacknowledged");
+    for (String line : listing.split("\n")) {
+      String[] columns = line.trim().split("\t");
+      if (columns.length == 2 && columns[0].equals(queue)) {
+        return Long.parseLong(columns[1]);
+      }
+    }
+    throw new IOException("queue " + queue + " not listed by rabbitmqctl");
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+}
