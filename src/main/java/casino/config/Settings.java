@@ -20,6 +20,7 @@ public record Settings(
     Database database,
     Http http,
     Processor processor,
+    Cluster cluster,
     Publisher publisher) {
 
   public static Settings load() {
@@ -37,6 +38,7 @@ public record Settings(
           new Http(c.getString("http.host"), port(c, "http.port")),
           new Processor(
               positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers")),
+          Cluster.from(c.getConfig("cluster")),
           Publisher.from(c.getConfig("publisher")));
     } catch (ConfigException e) {
       throw new InvalidSettingsException(e.getMessage(), e);
@@ -87,17 +89,17 @@ public record Settings(
   }
 
   /** {@code uri} is always a {@code redis://} URI, whichever form the address was given in. */
-  public record Redis(String uri) {
+  public record Redis(String uri, String keyPrefix) {
     static Redis from(Config c) {
       String address = c.getString("address").trim();
       String uri = address.contains("://") ? address : "redis://" + address;
       requireUri(uri, "redis", "rediss");
-      return new Redis(uri);
+      return new Redis(uri, c.getString("key-prefix"));
     }
 
     @Override
     public String toString() {
-      return "Redis[uri=" + Secrets.maskUri(uri) + "]";
+      return "Redis[uri=" + Secrets.maskUri(uri) + ", keyPrefix=" + keyPrefix + "]";
     }
   }
 
@@ -173,6 +175,13 @@ public record Settings(
   public record Http(String host, int port) {}
 
   public record Processor(Duration enrichmentTimeout, int workers) {}
+
+  public record Cluster(java.util.List<String> seedNodes) {
+    static Cluster from(Config c) {
+      return new Cluster(java.util.Arrays.stream(c.getString("seed-nodes").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+  }
 
   public record Publisher(OptionalInt nodeId, int confirmWindow, Duration confirmTimeout) {
     static Publisher from(Config c) {

@@ -13,6 +13,7 @@ public final class SettingsMain {
       System.out.println(settings.database());
       System.out.println(settings.http());
       System.out.println(settings.processor());
+      System.out.println(settings.cluster());
       System.out.println(settings.publisher());
     } catch (InvalidSettingsException e) {
       System.err.println("invalid configuration: " + e.getMessage());

@@ -30,7 +30,7 @@ class SettingsIT {
     String out = process.stdout();
     assertTrue(out.contains("uri=amqp://alice:***@mq.example:5673/prod"), out);
     assertTrue(out.contains("eventsQueue=ev, deadLetterQueue=dl"), out);
-    assertTrue(out.contains("Redis[uri=redis://cache.example:6380]"), out);
+    assertTrue(out.contains("Redis[uri=redis://cache.example:6380, keyPrefix=casino:]"), out);
     assertTrue(out.contains("baseUrl=http://rates.example/api, apiKey=***"), out);
     assertTrue(out.contains("url=jdbc:postgresql://db.example:5433/casino, user=bob, password=***"), out);
     assertTrue(out.contains("Http[host=0.0.0.0, port=3100]"), out);

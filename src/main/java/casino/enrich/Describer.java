@@ -1,0 +1,65 @@
+package casino.enrich;
+
+import casino.domain.CasinoEvent;
+import casino.domain.Currency;
+import casino.domain.GameCatalogue;
+import casino.domain.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.TextStyle;
+import java.util.Locale;
+
+/** SPEC 4.4: the human description of an event. */
+public final class Describer {
+  private Describer() {}
+
+  public static String describe(CasinoEvent event, Long amountEurCents, Player player) {
+    String who = "Player #" + event.playerId() + (player != null ? " (" + player.email() + ")" : "");
+    String when = " on " + date(event.createdAt()) + ".";
+    return switch (event.type()) {
+      case GAME_START -> who + " started playing " + game(event.gameId()) + when;
+      case GAME_STOP -> who + " stopped playing " + game(event.gameId()) + when;
+      case BET -> who + (event.hasWon() ? " won" : " placed") + " a bet of " + money(event.money(), amountEurCents)
+          + " on " + game(event.gameId()) + when;
+      case DEPOSIT -> who + " made a deposit of " + money(event.money(), amountEurCents) + when;
+    };
+  }
+
+  static String game(long gameId) {
+    return GameCatalogue.title(gameId).map(title -> "a game \"" + title + "\"").orElse("a game #" + gameId);
+  }
+
+  /** {@code 5 USD (4.68 EUR)}; for EUR just {@code 5 EUR}. */
+  static String money(Money money, Long amountEurCents) {
+    String original = major(money.currency().toMajor(money.minorUnits())) + " " + money.currency();
+    if (money.currency() == Currency.EUR) {
+      return original;
+    }
+    return original + " (" + major(BigDecimal.valueOf(amountEurCents, 2)) + " EUR)";
+  }
+
+  static String major(BigDecimal amount) {
+    return amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString();
+  }
+
+  /** {@code January 10th, 2022 at 12:34 UTC}. */
+  static String date(Instant instant) {
+    ZonedDateTime t = instant.atZone(ZoneOffset.UTC);
+    return t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + ordinal(t.getDayOfMonth()) + ", "
+        + t.getYear() + " at " + String.format(Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute()) + " UTC";
+  }
+
+  static String ordinal(int day) {
+    if (day % 100 >= 11 && day % 100 <= 13) {
+      return day + "th";
+    }
+    return day + switch (day % 10) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+  }
+}

@@ -1,0 +1,142 @@
+package casino.players;
+
+import static casino.players.db.Tables.PLAYERS;
+
+import casino.config.Settings;
+import casino.enrich.Player;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.DSLContext;
+import org.jooq.Record3;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * Looks players up in PostgreSQL for every event. Lookups that arrive while a query is under
+ * way are gathered into the next query ({@code id = any(?)}); nothing is kept from one query
+ * to the next, so a later event always sees the database as it is.
+ */
+public final class PlayerDirectory implements AutoCloseable {
+  private static final int MAX_BATCH = 500;
+
+  private record Lookup(long id, CompletableFuture<Optional<Player>> result) {}
+
+  private final HikariDataSource dataSource;
+  private final DSLContext sql;
+  private final Executor blocking;
+  private final int maxQueries;
+  private final ConcurrentLinkedQueue<Lookup> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queriesRunning = new AtomicInteger();
+
+  public PlayerDirectory(Settings.Database settings, Executor blocking) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setPoolName("players");
+    config.setConnectionTimeout(2_000);
+    // Start even when the database is down: lookups fail (and are retried) until it is back.
+    config.setInitializationFailTimeout(-1);
+    this.dataSource = new HikariDataSource(config);
+    this.sql = DSL.using(dataSource, SQLDialect.POSTGRES);
+    this.blocking = blocking;
+    this.maxQueries = settings.poolSize();
+  }
+
+  public CompletionStage<Optional<Player>> find(long playerId) {
+    Lookup lookup = new Lookup(playerId, new CompletableFuture<>());
+    pending.add(lookup);
+    startQueryIfIdle();
+    return lookup.result();
+  }
+
+  private void startQueryIfIdle() {
+    while (!pending.isEmpty()) {
+      int running = queriesRunning.get();
+      if (running >= maxQueries) {
+        return;
+      }
+      if (queriesRunning.compareAndSet(running, running + 1)) {
+        blocking.execute(this::queryPending);
+        return;
+      }
+    }
+  }
+
+  private void queryPending() {
+    try {
+      List<Lookup> batch = new ArrayList<>();
+      for (Lookup l; batch.size() < MAX_BATCH && (l = pending.poll()) != null; ) {
+        batch.add(l);
+      }
+      if (!batch.isEmpty()) {
+        answer(batch);
+      }
+    } finally {
+      queriesRunning.decrementAndGet();
+      startQueryIfIdle();
+    }
+  }
+
+  private void answer(List<Lookup> batch) {
+    try {
+      Long[] ids = batch.stream().map(Lookup::id).distinct().toArray(Long[]::new);
+      Map<Long, Player> found = new HashMap<>();
+      for (Record3<Long, String, OffsetDateTime> row : sql
+          .select(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
+          .from(PLAYERS)
+          .where(PLAYERS.ID.eq(DSL.any(ids)))
+          .fetch()) {
+        OffsetDateTime signedIn = row.value3();
+        found.put(row.value1(), new Player(row.value1(), row.value2(), signedIn == null ? null : signedIn.toInstant()));
+      }
+      batch.forEach(l -> l.result().complete(Optional.ofNullable(found.get(l.id()))));
+    } catch (RuntimeException e) {
+      PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + rootMessage(e), e);
+      batch.forEach(l -> l.result().completeExceptionally(failure));
+    }
+  }
+
+  /** True when a connection can be had now (readiness). */
+  public boolean reachable() {
+    try (var c = dataSource.getConnection()) {
+      return c.isValid(1);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  /** The database could not answer; retried until the enrichment timeout. */
+  public static final class PlayersUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PlayersUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package casino.processor;
+
+import casino.config.Settings;
+import casino.deadletter.DeadLetters;
+import casino.enrich.Enricher;
+import casino.enrich.Worker;
+import casino.http.Routes;
+import casino.ingest.AmqpControl;
+import casino.players.PlayerDirectory;
+import casino.quotes.QuoteCache;
+import casino.quotes.QuoteCacheClient;
+import casino.quotes.QuoteStore;
+import casino.quotes.RatesClient;
+import casino.view.ViewActor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.japi.Pair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guardian of a processor node: joins the cluster, wires quotes, players, workers, view,
+ * dead letters, the stream and the HTTP API, and registers their orderly shutdown.
+ */
+public final class Processor {
+  private static final Logger log = LoggerFactory.getLogger(Processor.class);
+
+  private Processor() {}
+
+  public static Behavior<Void> create(Settings settings) {
+    return Behaviors.setup(context -> {
+      wire(context, settings, Clock.systemUTC());
+      return Behaviors.empty();
+    });
+  }
+
+  private static void wire(ActorContext<Void> context, Settings settings, Clock clock) {
+    var system = context.getSystem();
+    joinCluster(system, settings);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+
+    QuoteStore quoteStore = new QuoteStore(settings.redis(), settings.redis().keyPrefix(), clock);
+    RatesClient rates = new RatesClient(settings.rates(), clock);
+    ActorRef<QuoteCache.Command> quoteCache = ClusterSingleton.get(system)
+        .init(SingletonActor.of(QuoteCache.create(settings.rates(), rates, quoteStore, clock), "quote-cache"));
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
+    PlayerDirectory players = new PlayerDirectory(settings.database(), blocking);
+    Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players, clock);
+    ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
+    ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(clock), "view");
+    DeadLetters deadLetters = new DeadLetters(settings.rabbit(), clock);
+
+    Pair<AmqpControl, CompletionStage<Done>> stream =
+        new ProcessorStream(system, settings, workers, view, deadLetters, clock).run();
+    AmqpControl source = stream.first();
+    stream.second().whenComplete((done, failure) -> {
+      if (failure != null) {
+        log.error("processing stream failed; shutting down", failure);
+        shutdown.run(CoordinatedShutdown.unknownReason());
+      }
+    });
+
+    Routes routes = new Routes(view, system.scheduler(), () -> readiness(source, quoteStore, players, blocking));
+    CompletionStage<ServerBinding> binding = Http.get(system)
+        .newServerAt(settings.http().host(), settings.http().port())
+        .bind(routes.routes());
+    binding.whenComplete((bound, failure) -> {
+      if (failure != null) {
+        log.error("cannot serve HTTP on {}:{}: {}", settings.http().host(), settings.http().port(), failure.getMessage());
+        shutdown.run(CoordinatedShutdown.unknownReason());
+      } else {
+        log.info("HTTP API at http://{}:{}/materialized", settings.http().host(), bound.localAddress().getPort());
+      }
+    });
+
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+        () -> binding.thenCompose(b -> b.unbind()).exceptionally(f -> Done.getInstance()));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-events", () -> {
+      log.info("draining: no new events are taken; in-flight events finish and are acked");
+      source.drain();
+      return stream.second().exceptionally(f -> Done.getInstance())
+          .toCompletableFuture().completeOnTimeout(Done.getInstance(), 18, TimeUnit.SECONDS);
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
+      deadLetters.close();
+      players.close();
+      quoteStore.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  private static void joinCluster(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings) {
+    Cluster cluster = Cluster.get(system);
+    if (settings.cluster().seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      cluster.manager().tell(new JoinSeedNodes(settings.cluster().seedNodes().stream()
+          .map(AddressFromURIString::parse).toList()));
+    }
+  }
+
+  private static CompletionStage<Map<String, Boolean>> readiness(AmqpControl source, QuoteStore quotes,
+      PlayerDirectory players, Executor blocking) {
+    return CompletableFuture.supplyAsync(() -> {
+      Map<String, Boolean> checks = new LinkedHashMap<>();
+      checks.put("broker", source.connected());
+      checks.put("redis", quotes.connected());
+      checks.put("database", players.reachable());
+      return checks;
+    }, blocking).completeOnTimeout(Map.of("broker", source.connected(), "redis", quotes.connected(), "database", false),
+        3, TimeUnit.SECONDS);
+  }
+
+}

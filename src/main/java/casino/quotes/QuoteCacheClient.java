@@ -1,0 +1,54 @@
+package casino.quotes;
+
+import casino.config.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The node-local face of the {@link QuoteCache} singleton. Keeps the last quotes it was given
+ * and uses them while they are fresh and not due for refresh, so that steady load does not
+ * send one message per event to the singleton (possibly on another node).
+ */
+public final class QuoteCacheClient implements QuoteSource {
+  private final ActorRef<QuoteCache.Command> cache;
+  private final Scheduler scheduler;
+  private final Settings.Rates settings;
+  private final Clock clock;
+  private volatile Quotes latest;
+
+  public QuoteCacheClient(ActorRef<QuoteCache.Command> cache, Scheduler scheduler, Settings.Rates settings, Clock clock) {
+    this.cache = cache;
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<Quotes> quotes(Instant deadline) {
+    Instant now = clock.instant();
+    Quotes known = latest;
+    if (known != null && known.freshAt(now, settings.ttl().minus(settings.refreshAhead()))) {
+      return CompletableFuture.completedFuture(known);
+    }
+    // The cache answers by the deadline itself; the ask timeout only guards against a lost singleton.
+    Duration timeout = Duration.between(now, deadline).plusSeconds(1);
+    if (timeout.isNegative() || timeout.isZero()) {
+      timeout = Duration.ofMillis(100);
+    }
+    return AskPattern.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, deadline),
+            timeout, scheduler)
+        .thenApply(reply -> {
+          if (reply instanceof QuoteCache.Fresh fresh) {
+            latest = fresh.quotes();
+            return fresh.quotes();
+          }
+          throw new RatesUnavailableException(((QuoteCache.Unavailable) reply).reason());
+        });
+  }
+}

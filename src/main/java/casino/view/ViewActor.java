@@ -1,0 +1,65 @@
+package casino.view;
+
+import casino.domain.CasinoEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Owns the {@link ViewState}. Batches are applied whole between two queries, so a reader never
+ * sees half an event; the processor acks a batch only after {@link Recorded}.
+ */
+public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
+
+  public sealed interface Command {}
+
+  public record Counted(CasinoEvent event, Long amountEurCents) {}
+
+  public record Record(List<Counted> events, ActorRef<Recorded> replyTo) implements Command {}
+
+  public record Recorded(int newlyCounted) {}
+
+  public record Query(int windowSeconds, ActorRef<ViewState.Snapshot> replyTo) implements Command {}
+
+  private final ViewState state;
+  private final Clock clock;
+
+  public static Behavior<Command> create(Clock clock) {
+    return Behaviors.setup(context -> new ViewActor(context, clock));
+  }
+
+  private ViewActor(ActorContext<Command> context, Clock clock) {
+    super(context);
+    this.clock = clock;
+    this.state = new ViewState(Duration.ofHours(1), 50_000_000L);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Record.class, this::onRecord)
+        .onMessage(Query.class, q -> {
+          q.replyTo().tell(state.snapshot(q.windowSeconds(), clock.instant()));
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRecord(Record record) {
+    var now = clock.instant();
+    int counted = 0;
+    for (Counted c : record.events()) {
+      if (state.record(c.event(), c.amountEurCents(), now)) {
+        counted++;
+      }
+    }
+    record.replyTo().tell(new Recorded(counted));
+    return this;
+  }
+}
