@@ -4,7 +4,6 @@ import casino.domain.Currency;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Map;
  */
 public record Quotes(Map<Currency, BigDecimal> perEur, Instant fetchedAt) {
   public Quotes {
-    perEur = Map.copyOf(new EnumMap<>(perEur));
+    perEur = Map.copyOf(perEur);
   }
 
   public BigDecimal perEur(Currency currency) {

@@ -228,7 +228,8 @@ class AmqpSourceIT {
     CompletableFuture<Void> closed = new CompletableFuture<>();
 
     Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.reconnecting(rabbit, queue())
-        .mapAsync(8, m -> CompletableFuture.supplyAsync(() -> m, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))
+        // Past a third of the messages, processing waits until the broker has closed the connection.
+        .mapAsync(8, m -> (processed.get() < n / 3 ? CompletableFuture.completedFuture(m) : closed.thenApply(v -> m))
             .thenCompose(msg -> msg.ack().handle((d, failure) -> {
               // A failed ack means the message is redelivered; count it only once acked.
               if (failure == null) {
