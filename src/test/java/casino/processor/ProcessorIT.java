@@ -1,0 +1,294 @@
+package casino.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import casino.deadletter.DeadLetter;
+import casino.deadletter.DeadLetterQueue;
+import casino.deadletter.DeadLetters;
+import casino.domain.CasinoEvent;
+import casino.domain.Currency;
+import casino.domain.EventType;
+import casino.domain.Money;
+import casino.domain.WireFormat;
+import casino.enrich.AmountConverter;
+import casino.publish.EventGenerator;
+import casino.publish.IdGenerator;
+import casino.quotes.SimulatedRatesApi;
+import casino.testing.ProcessorProcess;
+import casino.testing.TestBroker;
+import casino.wire.Event;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The processor end to end: its own JVM, real RabbitMQ, Redis and PostgreSQL, the rates stand-in. */
+class ProcessorIT {
+  private static final Instant AT = Instant.parse("2022-01-10T12:34:56Z");
+  private TestBroker broker;
+  private SimulatedRatesApi api;
+  private Map<String, String> env;
+  private long nextId = System.currentTimeMillis() * 1000;
+
+  @BeforeEach
+  void start() throws Exception {
+    broker = new TestBroker("processor");
+    api = SimulatedRatesApi.start(0);
+    api.fixed();
+    env = new HashMap<>(Map.of(
+        "EVENTS_QUEUE", broker.settings().eventsQueue(),
+        "DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue(),
+        "REDIS_KEY_PREFIX", "test:" + UUID.randomUUID() + ":",
+        "EXCHANGE_API_URL", api.baseUrl(),
+        "API_KEY", "test-key",
+        "ENRICHMENT_TIMEOUT", "2s",
+        "POSTGRES_DEMO_DATA", "true"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    api.close();
+    broker.close();
+  }
+
+  private CasinoEvent event(EventType type, long player, Money money, boolean won) {
+    return new CasinoEvent(++nextId, player, type.playedInGame() ? 101 : 0, type, money, won, AT);
+  }
+
+  private void publish(CasinoEvent event) throws Exception {
+    publish(WireFormat.encode(event));
+  }
+
+  private void publish(byte[] body) throws Exception {
+    broker.channel().basicPublish("", broker.settings().eventsQueue(), MessageProperties.PERSISTENT_BASIC, body);
+  }
+
+  private static long expectedEur(Money money) {
+    return money.currency() == Currency.EUR ? money.minorUnits()
+        : AmountConverter.toEurCents(money, SimulatedRatesApi.baseQuote("EUR" + money.currency()));
+  }
+
+  @Test
+  void everyEventIsEnrichedWrittenOnceAndCounted() throws Exception {
+    List<CasinoEvent> events = new ArrayList<>();
+    for (Currency currency : Currency.values()) {
+      for (long player : new long[] {10, 19}) {
+        events.add(event(EventType.BET, player, new Money(currency == Currency.BTC ? 50_000 : 500, currency), false));
+        events.add(event(EventType.DEPOSIT, player, new Money(currency == Currency.BTC ? 99_999 : 1_999, currency), false));
+      }
+    }
+    events.add(event(EventType.BET, 11, new Money(500, Currency.USD), true));
+    events.add(event(EventType.GAME_START, 12, null, false));
+    events.add(event(EventType.GAME_STOP, 19, null, false));
+    try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      for (CasinoEvent e : events) {
+        publish(e);
+      }
+      publish(events.get(0)); // a duplicate publish: written again, counted once
+
+      List<JsonNode> lines = processor.awaitOutput(events.size() + 1, Duration.ofSeconds(60));
+
+      assertEquals(events.size() + 1, lines.size(), processor.stderr());
+      Map<Long, JsonNode> byId = new HashMap<>();
+      lines.forEach(l -> byId.put(l.get("id").asLong(), l));
+      for (CasinoEvent e : events) {
+        JsonNode line = byId.get(e.id());
+        assertTrue(line != null, "no output for " + e);
+        assertEquals(e.type().wireName(), line.get("type").asText());
+        if (e.money() != null) {
+          assertEquals(expectedEur(e.money()), line.get("amount_eur").asLong(), line.toString());
+          assertEquals(e.money().minorUnits(), line.get("amount").asLong());
+        } else {
+          assertFalse(line.has("amount_eur"));
+        }
+        if (e.playerId() == 19) {
+          assertFalse(line.has("player"), "unknown player must have no player: " + line);
+          assertTrue(line.get("description").asText().startsWith("Player #19 "), line.toString());
+        } else {
+          assertTrue(line.get("player").get("email").asText().endsWith("@example.com"), line.toString());
+        }
+      }
+      assertEquals("Player #10 (john@example.com) placed a bet of 5 USD (4.68 EUR) on a game \"It's bananas!\" on January 10th, 2022 at 12:34 UTC.",
+          byId.get(events.stream().filter(e -> e.playerId() == 10 && e.money() != null && e.money().currency() == Currency.USD
+              && e.type() == EventType.BET).findFirst().orElseThrow().id()).get("description").asText());
+      JsonNode btcDeposit = byId.get(events.stream().filter(e -> e.type() == EventType.DEPOSIT
+          && e.money().currency() == Currency.BTC && e.playerId() == 10).findFirst().orElseThrow().id());
+      assertEquals("Player #10 (john@example.com) made a deposit of 0.00099999 BTC (61.84 EUR) on January 10th, 2022 at 12:34 UTC.",
+          btcDeposit.get("description").asText());
+      assertTrue(processor.stderr().contains("unknown player 19"), "no warning for the unknown player");
+      assertEquals(1, api.calls(), "one rates fetch for all events");
+
+      awaitTotal(processor, events.size());
+      assertEquals(0, broker.depth(broker.settings().eventsQueue()));
+      assertEquals(0, broker.depth(broker.settings().deadLetterQueue()));
+    }
+  }
+
+  @Test
+  void poisonMessagesAreDeadLetteredAtOnceWithReasonsAndThePipelineGoesOn() throws Exception {
+    Event valid = WireFormat.toWire(event(EventType.BET, 10, new Money(300, Currency.EUR), false));
+    Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+    poison.put("undecodable payload", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+    poison.put("unknown type \"cashout\"", valid.toBuilder().setId(++nextId).setType("cashout").build().toByteArray());
+    poison.put("unknown currency \"JPY\"", valid.toBuilder().setId(++nextId).setCurrency("JPY").build().toByteArray());
+    poison.put("negative amount: -1", valid.toBuilder().setId(++nextId).setAmount(-1).build().toByteArray());
+    poison.put("bet without currency", valid.toBuilder().setId(++nextId).clearCurrency().build().toByteArray());
+    try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      long started = System.nanoTime();
+      for (byte[] body : poison.values()) {
+        publish(body);
+      }
+      publish(valid.toByteArray());
+
+      List<JsonNode> lines = processor.awaitOutput(1, Duration.ofSeconds(30));
+      awaitDepth(broker.settings().deadLetterQueue(), poison.size());
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+      assertEquals(1, lines.size());
+      assertEquals(valid.getId(), lines.get(0).get("id").asLong());
+      assertTrue(tookMs < 2_000, "poison waited for the enrichment timeout: " + tookMs + " ms");
+      List<GetResponse> dead = broker.drain(broker.settings().deadLetterQueue());
+      Map<String, byte[]> byReason = new HashMap<>();
+      for (GetResponse d : dead) {
+        Map<String, Object> headers = d.getProps().getHeaders();
+        assertEquals(broker.settings().eventsQueue(), headers.get(DeadLetters.ORIGINAL_QUEUE).toString());
+        assertTrue(Instant.parse(headers.get(DeadLetters.AT).toString()).isAfter(Instant.now().minusSeconds(60)));
+        String reason = headers.get(DeadLetters.REASON).toString();
+        byReason.put(poison.keySet().stream().filter(reason::startsWith).findFirst()
+            .orElseThrow(() -> new AssertionError("unexpected reason " + reason)), d.getBody());
+      }
+      assertEquals(poison.keySet(), byReason.keySet());
+      poison.forEach((reason, body) -> assertTrue(java.util.Arrays.equals(body, byReason.get(reason)), "body changed: " + reason));
+      assertEquals(0, broker.depth(broker.settings().eventsQueue()));
+    }
+  }
+
+  @Test
+  void ratesApiDownSendsEventsToTheDeadLetterQueueAfterTheTimeoutAndReplayProcessesThem() throws Exception {
+    api.mode(SimulatedRatesApi.Mode.DOWN);
+    List<CasinoEvent> waiting = List.of(
+        event(EventType.BET, 10, new Money(500, Currency.USD), false),
+        event(EventType.DEPOSIT, 11, new Money(700, Currency.GBP), false));
+    CasinoEvent euro = event(EventType.BET, 12, new Money(300, Currency.EUR), false);
+    try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      for (CasinoEvent e : waiting) {
+        publish(e);
+      }
+      publish(euro); // needs no rate: passes while the API is down
+
+      awaitDepth(broker.settings().deadLetterQueue(), waiting.size());
+      assertEquals(1, processor.output().size());
+      try (DeadLetterQueue dlq = new DeadLetterQueue(broker.settings())) {
+        List<DeadLetter> letters = dlq.peek(10);
+        assertEquals(2, letters.size());
+        for (DeadLetter letter : letters) {
+          assertTrue(letter.reason().contains("not enriched within the timeout"), letter.reason());
+          assertTrue(letter.reason().contains("HTTP 503"), letter.reason());
+          assertFalse(letter.reason().contains("test-key"), "access key in a reason: " + letter.reason());
+        }
+        assertEquals(waiting.stream().map(CasinoEvent::id).collect(Collectors.toSet()),
+            letters.stream().map(l -> l.event().id()).collect(Collectors.toSet()));
+
+        api.mode(SimulatedRatesApi.Mode.OK);
+        CasinoEvent later = event(EventType.BET, 13, new Money(900, Currency.NZD), false);
+        publish(later);
+        assertEquals(2, processor.awaitOutput(2, Duration.ofSeconds(30)).size(), "later events pass once the API is back");
+
+        assertEquals(2, dlq.replay(100));
+        assertEquals(0, dlq.count());
+      }
+      List<JsonNode> lines = processor.awaitOutput(4, Duration.ofSeconds(30));
+      assertEquals(4, lines.size());
+      Set<Long> ids = lines.stream().map(l -> l.get("id").asLong()).collect(Collectors.toSet());
+      assertTrue(ids.containsAll(waiting.stream().map(CasinoEvent::id).toList()), "replayed events not processed");
+      awaitTotal(processor, 4);
+    }
+  }
+
+  @Test
+  void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
+    int n = 4_000;
+    EventGenerator generator = new EventGenerator(new IdGenerator(7, Clock.systemUTC()), new SplittableRandom(3), Clock.systemUTC());
+    Set<Long> published = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      CasinoEvent e = generator.next();
+      published.add(e.id());
+      publish(e);
+    }
+    Set<Long> seen = new HashSet<>();
+    try (ProcessorProcess first = ProcessorProcess.start(env)) {
+      first.awaitOutput(n / 4, Duration.ofSeconds(60));
+      first.kill();
+      first.output().forEach(l -> seen.add(l.get("id").asLong()));
+    }
+    assertTrue(seen.size() < n, "the first processor finished before it was killed; nothing was tested");
+    try (ProcessorProcess second = ProcessorProcess.start(env)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      Set<Long> all = new HashSet<>(seen);
+      Set<Long> secondIds = new HashSet<>();
+      while (all.size() < n && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        second.output().forEach(l -> secondIds.add(l.get("id").asLong()));
+        all.addAll(secondIds);
+      }
+      assertEquals(published, all, "every published id appears in the output at least once");
+      awaitTotal(second, secondIds.size());
+      assertEquals(0, broker.depth(broker.settings().eventsQueue()));
+    }
+  }
+
+  @Test
+  void sigtermDrainsAndExitsZero() throws Exception {
+    int n = 3_000;
+    EventGenerator generator = new EventGenerator(new IdGenerator(8, Clock.systemUTC()), new SplittableRandom(4), Clock.systemUTC());
+    for (int i = 0; i < n; i++) {
+      publish(generator.next());
+    }
+    ProcessorProcess processor = ProcessorProcess.start(env);
+    processor.awaitOutput(200, Duration.ofSeconds(60));
+
+    int status = processor.terminate(Duration.ofSeconds(40));
+
+    assertEquals(0, status, processor.stderr());
+    Set<Long> written = processor.output().stream().map(l -> l.get("id").asLong()).collect(Collectors.toSet());
+    Thread.sleep(500);
+    // Whatever was written was acked; whatever was not is still queued: nothing lost, nothing twice.
+    assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()));
+    assertTrue(processor.stderr().contains("draining"), processor.stderr());
+  }
+
+  private void awaitDepth(String queue, long depth) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (broker.depth(queue) < depth && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(depth, broker.depth(queue));
+  }
+
+  private static void awaitTotal(ProcessorProcess processor, long total) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long seen = -1;
+    while (System.nanoTime() < deadline && (seen = processor.materialized().get("events_total").asLong()) != total) {
+      Thread.sleep(100);
+    }
+    assertEquals(total, seen, "events_total");
+  }
+
+}

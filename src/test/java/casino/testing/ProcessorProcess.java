@@ -1,0 +1,123 @@
+package casino.testing;
+
+import casino.processor.ProcessorMain;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A processor node in its own JVM, as an operator runs it, on ports of its own. */
+public final class ProcessorProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final JavaProcess process;
+  private final int httpPort;
+
+  private ProcessorProcess(JavaProcess process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a processor and waits until it is ready (broker, Redis and database connected). */
+  public static ProcessorProcess start(Map<String, String> env) throws Exception {
+    int httpPort = freePort();
+    Map<String, String> all = new HashMap<>(env);
+    all.put("HTTP_PORT", Integer.toString(httpPort));
+    all.putIfAbsent("CLUSTER_PORT", Integer.toString(freePort()));
+    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort);
+    processor.awaitReady(Duration.ofSeconds(60));
+    return processor;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.process().isAlive()) {
+        throw new AssertionError("processor exited with " + process.process().exitValue() + ":\n" + process.stderr());
+      }
+      try {
+        if (get("/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("processor not ready within " + timeout + ":\n" + process.stderr());
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public JsonNode materialized() throws Exception {
+    return JSON.readTree(get("/materialized").body());
+  }
+
+  /** Every stdout line, parsed; fails on a line that is not JSON. */
+  public List<JsonNode> output() throws IOException {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(process.stdoutFile())) {
+      if (!line.isEmpty() || !lines.isEmpty()) {
+        try {
+          lines.add(JSON.readTree(line));
+        } catch (IOException e) {
+          throw new AssertionError("stdout line is not JSON: " + line, e);
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** Waits until stdout holds at least {@code n} lines. */
+  public List<JsonNode> awaitOutput(int n, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonNode> lines = output();
+    while (lines.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      lines = output();
+    }
+    return lines;
+  }
+
+  public String stderr() {
+    return process.stderr();
+  }
+
+  public void kill() throws InterruptedException {
+    process.process().destroyForcibly();
+    process.process().waitFor();
+  }
+
+  /** SIGTERM, then the exit status. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.process().destroy();
+    return process.waitFor(timeout);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.process().isAlive()) {
+      kill();
+    }
+  }
+}
