@@ -6,13 +6,18 @@ import casino.domain.GameCatalogue;
 import casino.domain.Money;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.Month;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** SPEC 4.4: the human description of an event. */
 public final class Describer {
+  private static final String[] MONTHS = Arrays.stream(Month.values())
+      .map(m -> m.getDisplayName(TextStyle.FULL, Locale.ENGLISH)).toArray(String[]::new);
+
   private Describer() {}
 
   public static String describe(CasinoEvent event, Long amountEurCents, Player player) {
@@ -47,8 +52,12 @@ public final class Describer {
   /** {@code January 10th, 2022 at 12:34 UTC}. */
   static String date(Instant instant) {
     ZonedDateTime t = instant.atZone(ZoneOffset.UTC);
-    return t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + ordinal(t.getDayOfMonth()) + ", "
-        + t.getYear() + " at " + String.format(Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute()) + " UTC";
+    return MONTHS[t.getMonthValue() - 1] + " " + ordinal(t.getDayOfMonth()) + ", "
+        + t.getYear() + " at " + twoDigits(t.getHour()) + ":" + twoDigits(t.getMinute()) + " UTC";
+  }
+
+  private static String twoDigits(int n) {
+    return n < 10 ? "0" + n : Integer.toString(n);
   }
 
   static String ordinal(int day) {

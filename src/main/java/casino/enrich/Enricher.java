@@ -10,23 +10,32 @@ import casino.quotes.Quotes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an event into its final form: amount in EUR, player, description. Transient faults
- * (rates, Redis, database) are retried with backoff until the deadline; then it fails with the
- * last reason.
+ * Turns events into their final form: amount in EUR, player, description. Events that arrive
+ * together are enriched together: one player query and one quote lookup for all of them.
+ * Transient faults (rates, Redis, database) are retried with backoff until the deadline, for
+ * the events they affect only; then those fail with the last reason.
  */
 public final class Enricher {
   private static final Logger log = LoggerFactory.getLogger(Enricher.class);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+  /** The outcome for one event: exactly one of {@code enriched} and {@code failure} is set. */
+  public record Result(EnrichedEvent enriched, String failure) {}
 
   private final QuoteSource quotes;
   private final PlayerDirectory players;
@@ -38,56 +47,84 @@ public final class Enricher {
     this.clock = clock;
   }
 
-  public CompletionStage<EnrichedEvent> enrich(CasinoEvent event, Instant deadline, String worker) {
-    return attempt(event, deadline, worker, FIRST_BACKOFF);
+  /** One result per event, in the same order. */
+  public CompletionStage<List<Result>> enrich(List<CasinoEvent> events, Instant deadline, String worker) {
+    Map<Long, Result> results = new HashMap<>();
+    return attempt(events, deadline, worker, FIRST_BACKOFF, results)
+        .thenApply(done -> events.stream().map(e -> results.get(e.id())).toList());
   }
 
-  private CompletionStage<EnrichedEvent> attempt(CasinoEvent event, Instant deadline, String worker, Duration backoff) {
-    return once(event, deadline, worker).handle((enriched, failure) -> {
-      if (failure == null) {
-        return CompletableFuture.completedFuture(enriched);
-      }
-      String reason = rootMessage(failure);
+  private CompletionStage<Void> attempt(List<CasinoEvent> pending, Instant deadline, String worker, Duration backoff,
+      Map<Long, Result> results) {
+    return once(pending, deadline, worker).thenCompose(failures -> {
+      List<CasinoEvent> retry = new ArrayList<>();
       Instant retryAt = clock.instant().plus(backoff);
-      if (!retryAt.isBefore(deadline)) {
-        return CompletableFuture.<EnrichedEvent>failedFuture(new EnrichmentFailedException(reason));
+      for (CasinoEvent event : pending) {
+        Result result = failures.get(event.id());
+        if (result.enriched() != null || !retryAt.isBefore(deadline)) {
+          results.put(event.id(), result.enriched() != null ? result
+              : new Result(null, "not enriched within the timeout: " + result.failure()));
+        } else {
+          retry.add(event);
+        }
       }
-      log.debug("enrichment failed, retrying in {} ms: {}", backoff.toMillis(), reason, kv("event_id", event.id()), kv("worker", worker));
+      if (retry.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      log.debug("enrichment of {} event(s) failed, retrying in {} ms: {}", retry.size(), backoff.toMillis(),
+          failures.get(retry.get(0).id()).failure(), kv("worker", worker));
       Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS))
-          .thenCompose(ignored -> attempt(event, deadline, worker, next));
-    }).thenCompose(stage -> stage);
-  }
-
-  private CompletionStage<EnrichedEvent> once(CasinoEvent event, Instant deadline, String worker) {
-    boolean needsRate = event.money() != null && event.money().currency() != Currency.EUR;
-    CompletionStage<Quotes> rates = needsRate ? quotes.quotes(deadline) : CompletableFuture.completedFuture(null);
-    CompletionStage<Optional<Player>> player = players.find(event.playerId());
-    return rates.thenCombine(player, (q, p) -> {
-      Long amountEur = event.money() == null ? null
-          : q == null ? event.money().minorUnits() : AmountConverter.toEurCents(event.money(), q);
-      if (p.isEmpty()) {
-        log.warn("unknown player {}", event.playerId(), kv("event_id", event.id()), kv("player_id", event.playerId()), kv("worker", worker));
-      }
-      Player known = p.orElse(null);
-      return new EnrichedEvent(event, amountEur, known, Describer.describe(event, amountEur, known));
+      return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS))
+          .thenCompose(ignored -> attempt(retry, deadline, worker, next, results));
     });
   }
 
+  /** One try for every pending event; never fails, transient faults are per-event results. */
+  private CompletionStage<Map<Long, Result>> once(List<CasinoEvent> pending, Instant deadline, String worker) {
+    boolean needsRates = pending.stream().anyMatch(Enricher::needsRate);
+    CompletableFuture<Object> rates = (needsRates ? quotes.quotes(deadline) : CompletableFuture.completedFuture(null))
+        .<Object>thenApply(q -> q).exceptionally(failure -> new Failure(rootMessage(failure))).toCompletableFuture();
+    Set<Long> ids = pending.stream().map(CasinoEvent::playerId).collect(Collectors.toSet());
+    CompletableFuture<Object> known = players.find(ids)
+        .<Object>thenApply(found -> found).exceptionally(failure -> new Failure(rootMessage(failure))).toCompletableFuture();
+    return rates.thenCombine(known, (q, p) -> {
+      Map<Long, Result> results = new HashMap<>();
+      for (CasinoEvent event : pending) {
+        results.put(event.id(), enrichOne(event, q, p, worker));
+      }
+      return results;
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Result enrichOne(CasinoEvent event, Object rates, Object players, String worker) {
+    if (players instanceof Failure f) {
+      return new Result(null, f.reason());
+    }
+    if (needsRate(event) && rates instanceof Failure f) {
+      return new Result(null, f.reason());
+    }
+    Long amountEur = event.money() == null ? null
+        : needsRate(event) ? AmountConverter.toEurCents(event.money(), (Quotes) rates) : event.money().minorUnits();
+    Player player = ((Map<Long, Player>) players).get(event.playerId());
+    if (player == null) {
+      log.warn("unknown player {}", event.playerId(), kv("event_id", event.id()), kv("player_id", event.playerId()),
+          kv("worker", worker));
+    }
+    return new Result(new EnrichedEvent(event, amountEur, player, Describer.describe(event, amountEur, player)), null);
+  }
+
+  private static boolean needsRate(CasinoEvent event) {
+    return event.money() != null && event.money().currency() != Currency.EUR;
+  }
+
+  private record Failure(String reason) {}
+
   static String rootMessage(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t.getCause() != null) && t.getCause() != null && t.getCause() != t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
-
-  /** Enrichment did not succeed within the timeout; the event goes to the dead-letter queue. */
-  public static final class EnrichmentFailedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    EnrichmentFailedException(String lastReason) {
-      super("not enriched within the timeout: " + lastReason);
-    }
   }
 }

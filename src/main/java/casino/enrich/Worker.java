@@ -1,7 +1,9 @@
 package casino.enrich;
 
 import casino.domain.CasinoEvent;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -13,28 +15,25 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.Routers;
 
 /**
- * One enrichment worker of a supervised pool. It holds no state: each event's enrichment runs
+ * One enrichment worker of a supervised pool. It holds no state: each batch's enrichment runs
  * asynchronously and answers its asker. A worker that fails is restarted with backoff; the
- * asker's timeout then retries or dead-letters the event, so none is dropped.
+ * asker's timeout then dead-letters the batch's events, so none is dropped.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   public sealed interface Command {}
 
-  public record Enrich(CasinoEvent event, Instant deadline, ActorRef<Result> replyTo) implements Command {}
+  /** Events that arrived together; answered with one result per event, in order. */
+  public record Enrich(List<CasinoEvent> events, Instant deadline, ActorRef<Enriched> replyTo) implements Command {}
 
-  public sealed interface Result {}
-
-  public record Enriched(EnrichedEvent event) implements Result {}
-
-  public record Failed(String reason) implements Result {}
+  public record Enriched(List<Enricher.Result> results) {}
 
   private final Enricher enricher;
   private final String name;
 
   public static PoolRouter<Command> pool(int size, Enricher enricher) {
     Behavior<Command> supervised = Behaviors.supervise(create(enricher))
-        .onFailure(SupervisorStrategy.restartWithBackoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5), 0.2));
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     return Routers.pool(size, supervised).withRoundRobinRouting();
   }
 
@@ -54,8 +53,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onEnrich(Enrich enrich) {
-    enricher.enrich(enrich.event(), enrich.deadline(), name).whenComplete((enriched, failure) ->
-        enrich.replyTo().tell(failure == null ? new Enriched(enriched) : new Failed(Enricher.rootMessage(failure))));
+    enricher.enrich(enrich.events(), enrich.deadline(), name)
+        .thenAccept(results -> enrich.replyTo().tell(new Enriched(results)));
     return this;
   }
 }

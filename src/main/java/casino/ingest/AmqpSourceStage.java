@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
+import casino.concurrent.SameThread;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
@@ -188,12 +189,14 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         result.completeExceptionally(detached(tag));
         return result;
       }
+      // A Scala future's Java view runs plain callbacks on the common pool (a thread per
+      // callback on 2 cores); this one is cheap and runs where the feedback completes.
       FutureConverters.asJava(onSettle.invokeWithFeedback(new SettleRequest(tag, settlement, result)))
-          .whenComplete((done, failure) -> {
+          .whenCompleteAsync((done, failure) -> {
             if (failure != null) {
               result.completeExceptionally(failure instanceof StreamDetachedException ? detached(tag) : failure);
             }
-          });
+          }, SameThread.EXECUTOR);
       return result;
     }
 

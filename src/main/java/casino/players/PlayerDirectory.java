@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,15 +28,17 @@ import org.jooq.impl.DSL;
  * to the next, so a later event always sees the database as it is.
  */
 public final class PlayerDirectory implements AutoCloseable {
-  private static final int MAX_BATCH = 500;
+  /** Lookups (each the players of a batch of events) gathered into one query at most. */
+  private static final int MAX_LOOKUPS = 32;
 
-  private record Lookup(long id, CompletableFuture<Optional<Player>> result) {}
+  private record Lookup(Set<Long> ids, CompletableFuture<Map<Long, Player>> result) {}
 
   private final HikariDataSource dataSource;
   private final DSLContext sql;
   private final Executor blocking;
   private final int maxQueries;
   private final ConcurrentLinkedQueue<Lookup> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
   private final AtomicInteger queriesRunning = new AtomicInteger();
 
   public PlayerDirectory(Settings.Database settings, Executor blocking) {
@@ -55,17 +57,23 @@ public final class PlayerDirectory implements AutoCloseable {
     this.maxQueries = settings.poolSize();
   }
 
-  public CompletionStage<Optional<Player>> find(long playerId) {
-    Lookup lookup = new Lookup(playerId, new CompletableFuture<>());
+  /** The players among {@code playerIds} that exist; unknown ids are absent from the map. */
+  public CompletionStage<Map<Long, Player>> find(Set<Long> playerIds) {
+    Lookup lookup = new Lookup(playerIds, new CompletableFuture<>());
     pending.add(lookup);
+    pendingCount.incrementAndGet();
     startQueryIfIdle();
     return lookup.result();
   }
 
+  /**
+   * One query at a time gathers the most lookups per query; a further query starts only when
+   * more lookups wait than one query takes, up to the pool size.
+   */
   private void startQueryIfIdle() {
-    while (!pending.isEmpty()) {
+    while (pendingCount.get() > 0) {
       int running = queriesRunning.get();
-      if (running >= maxQueries) {
+      if (running >= maxQueries || (running > 0 && pendingCount.get() < MAX_LOOKUPS)) {
         return;
       }
       if (queriesRunning.compareAndSet(running, running + 1)) {
@@ -78,8 +86,9 @@ public final class PlayerDirectory implements AutoCloseable {
   private void queryPending() {
     try {
       List<Lookup> batch = new ArrayList<>();
-      for (Lookup l; batch.size() < MAX_BATCH && (l = pending.poll()) != null; ) {
+      for (Lookup l; batch.size() < MAX_LOOKUPS && (l = pending.poll()) != null; ) {
         batch.add(l);
+        pendingCount.decrementAndGet();
       }
       if (!batch.isEmpty()) {
         answer(batch);
@@ -92,7 +101,7 @@ public final class PlayerDirectory implements AutoCloseable {
 
   private void answer(List<Lookup> batch) {
     try {
-      Long[] ids = batch.stream().map(Lookup::id).distinct().toArray(Long[]::new);
+      Long[] ids = batch.stream().flatMap(l -> l.ids().stream()).distinct().toArray(Long[]::new);
       Map<Long, Player> found = new HashMap<>();
       for (Record3<Long, String, OffsetDateTime> row : sql
           .select(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
@@ -102,7 +111,16 @@ public final class PlayerDirectory implements AutoCloseable {
         OffsetDateTime signedIn = row.value3();
         found.put(row.value1(), new Player(row.value1(), row.value2(), signedIn == null ? null : signedIn.toInstant()));
       }
-      batch.forEach(l -> l.result().complete(Optional.ofNullable(found.get(l.id()))));
+      for (Lookup l : batch) {
+        Map<Long, Player> mine = new HashMap<>();
+        l.ids().forEach(id -> {
+          Player p = found.get(id);
+          if (p != null) {
+            mine.put(id, p);
+          }
+        });
+        l.result().complete(mine);
+      }
     } catch (RuntimeException e) {
       PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + rootMessage(e), e);
       batch.forEach(l -> l.result().completeExceptionally(failure));

@@ -2,21 +2,25 @@ package casino.processor;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import casino.concurrent.SameThread;
 import casino.config.Settings;
 import casino.deadletter.DeadLetters;
 import casino.domain.CasinoEvent;
 import casino.domain.InvalidEventException;
 import casino.domain.WireFormat;
 import casino.enrich.EnrichedEvent;
+import casino.enrich.Enricher;
 import casino.enrich.EventJson;
 import casino.enrich.Worker;
 import casino.ingest.AmqpControl;
 import casino.ingest.AmqpSource;
 import casino.ingest.CommittableMessage;
 import casino.view.ViewActor;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,19 +35,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processing graph: committable AMQP source → decode → worker pool (bounded ask
- * parallelism) → JSON line on stdout → view → ack, batched in order inside the prefetch window.
- * Whatever cannot be enriched goes to the dead-letter queue before its message is acked.
+ * The processing graph: committable AMQP source → batches of what arrived together → decode →
+ * worker pool (bounded ask parallelism) → JSON lines on stdout → view → ack, in order and inside
+ * the prefetch window. Whatever cannot be enriched goes to the dead-letter queue before its
+ * message is acked.
  */
 public final class ProcessorStream {
   private static final Logger log = LoggerFactory.getLogger(ProcessorStream.class);
-  /** stdout: one JSON line per processed event, nothing else. */
-  private static final Logger EVENTS = LoggerFactory.getLogger("events");
-  private static final Duration ACK_BATCH_WINDOW = Duration.ofMillis(20);
+  static final int WORKER_PARALLELISM = 4;
+  static final int MAX_BATCH = 100;
 
   private enum Settle { ACK, REQUEUE }
 
-  private record Outcome(CommittableMessage message, EnrichedEvent enriched, Settle settle) {}
+  /** {@code line} is the output of an enriched event; null when the message was dead-lettered. */
+  private record Outcome(CommittableMessage message, EnrichedEvent enriched, String line, Settle settle) {}
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -51,6 +56,7 @@ public final class ProcessorStream {
   private final ActorRef<ViewActor.Command> view;
   private final DeadLetters deadLetters;
   private final Clock clock;
+  private final EventOutput output = new EventOutput();
 
   public ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
       ActorRef<ViewActor.Command> view, DeadLetters deadLetters, Clock clock) {
@@ -64,62 +70,112 @@ public final class ProcessorStream {
 
   public Pair<AmqpControl, CompletionStage<Done>> run() {
     int prefetch = settings.rabbit().prefetch();
-    // In flight in the workers plus a batch waiting for its ack: always inside the prefetch window.
-    int parallelism = Math.max(1, Math.min(256, prefetch / 2));
-    int ackBatch = Math.max(1, Math.min(100, prefetch / 4));
+    // Messages gather into a batch only while the workers are busy: no added latency when idle.
+    // Batches in the workers, one gathering and one being acked: inside the prefetch window.
+    int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (WORKER_PARALLELISM + 2)));
     return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue())
-        .mapAsync(parallelism, this::process)
-        .groupedWithin(ackBatch, ACK_BATCH_WINDOW)
-        .mapAsync(1, this::countAndSettle)
+        .batch(maxBatch, ProcessorStream::newBatch, ProcessorStream::addToBatch)
+        .mapAsync(WORKER_PARALLELISM, this::process)
+        .mapAsync(1, this::writeCountAndSettle)
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
   }
 
-  private CompletionStage<Outcome> process(CommittableMessage message) {
-    CasinoEvent event;
-    try {
-      event = WireFormat.decode(message.body());
-    } catch (InvalidEventException e) {
-      return deadLetter(message, e.getMessage(), null);
-    }
-    Duration timeout = settings.processor().enrichmentTimeout();
-    Instant deadline = clock.instant().plus(timeout);
-    return AskPattern.<Worker.Command, Worker.Result>ask(workers, replyTo -> new Worker.Enrich(event, deadline, replyTo),
-            timeout.plusSeconds(2), system.scheduler())
-        .handle((result, failure) -> {
-          if (result instanceof Worker.Enriched enriched) {
-            EVENTS.info(EventJson.line(enriched.event()));
-            return CompletableFuture.completedFuture(new Outcome(message, enriched.event(), Settle.ACK));
-          }
-          String reason = failure != null ? "no answer from the worker pool: " + failure.getMessage() : ((Worker.Failed) result).reason();
-          return deadLetter(message, reason, event);
-        })
-        .thenCompose(outcome -> outcome);
+  private static List<CommittableMessage> newBatch(CommittableMessage first) {
+    List<CommittableMessage> batch = new ArrayList<>();
+    batch.add(first);
+    return batch;
   }
 
+  private static List<CommittableMessage> addToBatch(List<CommittableMessage> batch, CommittableMessage next) {
+    batch.add(next);
+    return batch;
+  }
+
+  /** One outcome per message, in order: enriched, or dead-lettered (permanent fault or timeout). */
+  private CompletionStage<List<Outcome>> process(List<CommittableMessage> messages) {
+    List<CompletionStage<Outcome>> outcomes = new ArrayList<>(messages.size());
+    List<CommittableMessage> decoded = new ArrayList<>(messages.size());
+    List<CasinoEvent> events = new ArrayList<>(messages.size());
+    List<CompletableFuture<Outcome>> pending = new ArrayList<>(messages.size());
+    for (CommittableMessage message : messages) {
+      try {
+        events.add(WireFormat.decode(message.body()));
+        decoded.add(message);
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        pending.add(outcome);
+        outcomes.add(outcome);
+      } catch (InvalidEventException e) {
+        outcomes.add(deadLetter(message, e.getMessage(), null));
+      }
+    }
+    if (!events.isEmpty()) {
+      enrich(events).whenComplete((results, failure) -> {
+        for (int i = 0; i < decoded.size(); i++) {
+          CommittableMessage message = decoded.get(i);
+          CompletionStage<Outcome> outcome;
+          if (failure != null) {
+            outcome = deadLetter(message, "no answer from the worker pool: " + failure.getMessage(), events.get(i));
+          } else if (results.get(i).enriched() != null) {
+            EnrichedEvent enriched = results.get(i).enriched();
+            outcome = CompletableFuture.completedFuture(new Outcome(message, enriched, EventJson.line(enriched), Settle.ACK));
+          } else {
+            outcome = deadLetter(message, results.get(i).failure(), events.get(i));
+          }
+          CompletableFuture<Outcome> target = pending.get(i);
+          outcome.whenComplete((o, f) -> target.complete(o));
+        }
+      });
+    }
+    return inOrder(outcomes);
+  }
+
+  private CompletionStage<List<Enricher.Result>> enrich(List<CasinoEvent> events) {
+    Duration timeout = settings.processor().enrichmentTimeout();
+    Instant deadline = clock.instant().plus(timeout);
+    return AskPattern.<Worker.Command, Worker.Enriched>ask(workers, replyTo -> new Worker.Enrich(events, deadline, replyTo),
+            timeout.plusSeconds(2), system.scheduler())
+        // Explicitly on the completing thread: an ask's stage runs plain callbacks on the common
+        // pool, which on a 2-core machine is a new thread per callback.
+        .thenApplyAsync(Worker.Enriched::results, SameThread.EXECUTOR);
+  }
+
+  private static CompletionStage<List<Outcome>> inOrder(List<CompletionStage<Outcome>> outcomes) {
+    CompletableFuture<?>[] all = outcomes.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all).thenApply(done -> outcomes.stream().map(o -> o.toCompletableFuture().join()).toList());
+  }
+
+  /** Never fails: a dead letter that cannot be sent sends its message back to the queue. */
   private CompletionStage<Outcome> deadLetter(CommittableMessage message, String reason, CasinoEvent event) {
     log.warn("dead-lettering message: {}", reason, kv("event_id", event == null ? null : event.id()),
         kv("delivery_tag", message.deliveryTag()), kv("reason", reason));
     return deadLetters.send(message.body(), message.properties(), reason).handle((done, failure) -> {
       if (failure == null) {
-        return new Outcome(message, null, Settle.ACK);
+        return new Outcome(message, null, null, Settle.ACK);
       }
       log.error("could not dead-letter, the message goes back to the queue: {}", failure.getMessage(),
           kv("delivery_tag", message.deliveryTag()));
-      return new Outcome(message, null, Settle.REQUEUE);
+      return new Outcome(message, null, null, Settle.REQUEUE);
     });
   }
 
-  private CompletionStage<Done> countAndSettle(List<Outcome> batch) {
-    List<ViewActor.Counted> processed = batch.stream()
-        .filter(o -> o.enriched() != null)
+  /** Written out, then counted, then acked: an acked event is always in the output and the view. */
+  private CompletionStage<Done> writeCountAndSettle(List<Outcome> batch) {
+    List<Outcome> processed = batch.stream().filter(o -> o.enriched() != null).toList();
+    try {
+      output.write(processed.stream().map(Outcome::line).toList());
+    } catch (IOException e) {
+      // Without stdout nothing can be delivered: stop, and let the broker redeliver.
+      return CompletableFuture.failedFuture(new IllegalStateException("cannot write to standard output: " + e.getMessage(), e));
+    }
+    List<ViewActor.Counted> counted = processed.stream()
         .map(o -> new ViewActor.Counted(o.enriched().event(), o.enriched().amountEurCents()))
         .toList();
-    CompletionStage<?> counted = processed.isEmpty()
+    CompletionStage<?> recorded = counted.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, replyTo -> new ViewActor.Record(processed, replyTo),
+        : AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, replyTo -> new ViewActor.Record(counted, replyTo),
             Duration.ofSeconds(10), system.scheduler());
-    return counted.thenCompose(recorded -> settle(batch)).exceptionally(failure -> {
+    return recorded.thenComposeAsync(r -> settle(batch), SameThread.EXECUTOR).exceptionally(failure -> {
       // The source restarted (or the view did not answer): the broker redelivers these, and the
       // view counts each id once.
       log.warn("batch of {} not acked, it will be redelivered: {}", batch.size(), failure.getMessage());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -135,16 +136,24 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
       Instant now = clock.instant();
       Optional<Quotes> usable = cached.filter(q -> q.freshAt(now, settings.ttl()));
       if (usable.isPresent() && !dueForRefresh(usable.get(), now)) {
-        return java.util.concurrent.CompletableFuture.completedFuture(new Refreshed(usable.get(), false));
+        return CompletableFuture.completedFuture(new Refreshed(usable.get(), false));
       }
       String token = UUID.randomUUID().toString();
       return store.tryLock(token, settings.lockTtl()).thenCompose(locked -> {
         if (!locked) {
           Internal busy = usable.<Internal>map(q -> new Refreshed(q, false)).orElse(new LockBusy());
-          return java.util.concurrent.CompletableFuture.completedFuture(busy);
+          return CompletableFuture.completedFuture(busy);
         }
-        return api.fetch()
-            .thenCompose(quotes -> store.write(quotes, settings.ttl()).thenApply(stored -> (Internal) new Refreshed(quotes, true)))
+        // Under the lock, look again: another processor may have fetched between our read and our lock.
+        return store.read()
+            .thenCompose(again -> {
+              Optional<Quotes> fresh = again.filter(q -> !dueForRefresh(q, clock.instant()));
+              if (fresh.isPresent()) {
+                return CompletableFuture.completedFuture((Internal) new Refreshed(fresh.get(), false));
+              }
+              return api.fetch().thenCompose(quotes -> store.write(quotes, settings.ttl())
+                  .thenApply(stored -> (Internal) new Refreshed(quotes, true)));
+            })
             .exceptionally(failure -> new RefreshFailed(rootMessage(failure)))
             .thenCompose(result -> store.unlock(token).handle((released, e) -> result));
       });

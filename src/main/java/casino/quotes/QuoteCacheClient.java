@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import casino.concurrent.SameThread;
 
 /**
  * The node-local face of the {@link QuoteCache} singleton. Keeps the last quotes it was given
@@ -43,12 +44,12 @@ public final class QuoteCacheClient implements QuoteSource {
     }
     return AskPattern.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, deadline),
             timeout, scheduler)
-        .thenApply(reply -> {
+        .thenApplyAsync(reply -> {
           if (reply instanceof QuoteCache.Fresh fresh) {
             latest = fresh.quotes();
             return fresh.quotes();
           }
           throw new RatesUnavailableException(((QuoteCache.Unavailable) reply).reason());
-        });
+        }, SameThread.EXECUTOR); // not the common pool: see ProcessorStream
   }
 }

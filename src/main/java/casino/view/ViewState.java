@@ -99,13 +99,8 @@ public final class ViewState {
   /** A leading player; ties go to the lowest id. Counts only grow, so comparing with the leader suffices. */
   public record Top(long id, long count) {
     static Top better(Top leader, long playerId, long count) {
-      if (leader == null || count > leader.count || (count == leader.count && playerId < leader.id)) {
-        return new Top(playerId, count);
-      }
-      if (leader.id == playerId) {
-        return new Top(playerId, count);
-      }
-      return leader;
+      boolean leads = leader == null || count > leader.count || (count == leader.count && playerId <= leader.id);
+      return leads ? new Top(playerId, count) : leader;
     }
   }
 

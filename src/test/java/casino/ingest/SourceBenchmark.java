@@ -62,12 +62,12 @@ public final class SourceBenchmark {
         sourceRate, plainRate, sourceRate / plainRate);
   }
 
-  static double rate(long messages, long nanos) {
+  public static double rate(long messages, long nanos) {
     return messages / (nanos / 1e9);
   }
 
   /** Publishes {@code n} persistent messages of event size, confirmed, and waits for all confirms. */
-  static void fill(Channel channel, String queue, int n) throws Exception {
+  public static void fill(Channel channel, String queue, int n) throws Exception {
     EventGenerator generator = new EventGenerator(new IdGenerator(1023, Clock.systemUTC()), new SplittableRandom(1), Clock.systemUTC());
     channel.confirmSelect();
     for (int i = 0; i < n; i++) {
@@ -83,22 +83,34 @@ public final class SourceBenchmark {
   }
 
   /** The reference: amqp-client's own consumer, acking every {@value #BATCH} with multiple=true. */
-  static long plainLoop(Settings.Rabbit rabbit, String queue, int n) throws Exception {
+  public static long plainLoop(Settings.Rabbit rabbit, String queue, int n) throws Exception {
+    return plainLoop(rabbit, queue, 0, n);
+  }
+
+  /**
+   * Consumes {@code warmup + n} messages and returns the time taken by the last {@code n}:
+   * the first ones only warm up the JIT.
+   */
+  public static long plainLoop(Settings.Rabbit rabbit, String queue, int warmup, int n) throws Exception {
+    int total = warmup + n;
     try (Connection connection = Broker.connect(rabbit, "bench-plain")) {
       Channel channel = connection.createChannel();
       channel.basicQos(rabbit.prefetch());
       CountDownLatch done = new CountDownLatch(1);
-      long started = System.nanoTime();
+      long[] started = {System.nanoTime()};
       channel.basicConsume(queue, false, new DefaultConsumer(channel) {
         int received;
 
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
           received++;
-          if (received % BATCH == 0 || received == n) {
+          if (received == warmup) {
+            started[0] = System.nanoTime();
+          }
+          if (received % BATCH == 0 || received == total) {
             getChannel().basicAck(envelope.getDeliveryTag(), true);
           }
-          if (received == n) {
+          if (received == total) {
             done.countDown();
           }
         }
@@ -106,7 +118,7 @@ public final class SourceBenchmark {
       if (!done.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("plain consumer did not finish");
       }
-      return System.nanoTime() - started;
+      return System.nanoTime() - started[0];
     }
   }
 

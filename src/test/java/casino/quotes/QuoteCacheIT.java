@@ -98,6 +98,7 @@ class QuoteCacheIT {
 
     // Refreshed every ttl - refresh-ahead = 1.5 s: 7 s of steady asking needs 5 fetches, whatever the processors.
     long expected = run.toMillis() / shortTtl.ttl().minus(shortTtl.refreshAhead()).toMillis() + 1;
+    System.out.printf("two processors, %d answers in %s: %d API calls (at most %d expected)%n", answers, run, api.calls(), expected);
     assertTrue(answers > 100, "too few asks to mean anything: " + answers);
     assertTrue(api.calls() <= expected, "API called " + api.calls() + " times, at most " + expected + " expected");
     assertTrue(api.calls() >= 3, "quotes were not refreshed: " + api.calls() + " calls");

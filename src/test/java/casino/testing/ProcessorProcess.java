@@ -99,6 +99,10 @@ public final class ProcessorProcess implements AutoCloseable {
     return lines;
   }
 
+  public java.nio.file.Path stdoutFile() {
+    return process.stdoutFile();
+  }
+
   public String stderr() {
     return process.stderr();
   }
