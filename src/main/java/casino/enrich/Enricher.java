@@ -89,15 +89,23 @@ public final class Enricher {
         .<Object>thenApply(found -> found).exceptionally(failure -> new Failure(rootMessage(failure))).toCompletableFuture();
     return rates.thenCombine(known, (q, p) -> {
       Map<Long, Result> results = new HashMap<>();
+      Map<Long, List<Long>> unknownPlayers = new HashMap<>();
       for (CasinoEvent event : pending) {
-        results.put(event.id(), enrichOne(event, q, p, worker));
+        Result result = enrichOne(event, q, p);
+        results.put(event.id(), result);
+        if (result.enriched() != null && result.enriched().player() == null) {
+          unknownPlayers.computeIfAbsent(event.playerId(), id -> new ArrayList<>()).add(event.id());
+        }
       }
+      // One warning per unknown player and batch, naming the player and the events.
+      unknownPlayers.forEach((player, eventIds) -> log.warn("unknown player {} ({} event(s))", player, eventIds.size(),
+          kv("player_id", player), kv("event_ids", eventIds), kv("worker", worker)));
       return results;
     });
   }
 
   @SuppressWarnings("unchecked")
-  private static Result enrichOne(CasinoEvent event, Object rates, Object players, String worker) {
+  private static Result enrichOne(CasinoEvent event, Object rates, Object players) {
     if (players instanceof Failure f) {
       return new Result(null, f.reason());
     }
@@ -107,10 +115,6 @@ public final class Enricher {
     Long amountEur = event.money() == null ? null
         : needsRate(event) ? AmountConverter.toEurCents(event.money(), (Quotes) rates) : event.money().minorUnits();
     Player player = ((Map<Long, Player>) players).get(event.playerId());
-    if (player == null) {
-      log.warn("unknown player {}", event.playerId(), kv("event_id", event.id()), kv("player_id", event.playerId()),
-          kv("worker", worker));
-    }
     return new Result(new EnrichedEvent(event, amountEur, player, Describer.describe(event, amountEur, player)), null);
   }
 

@@ -2,7 +2,6 @@ package casino.players;
 
 import static casino.players.db.Tables.PLAYERS;
 
-import casino.config.Settings;
 import casino.enrich.Player;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.jooq.Record3;
 import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
@@ -41,7 +41,7 @@ public final class PlayerDirectory implements AutoCloseable {
   private final AtomicInteger pendingCount = new AtomicInteger();
   private final AtomicInteger queriesRunning = new AtomicInteger();
 
-  public PlayerDirectory(Settings.Database settings, Executor blocking) {
+  public PlayerDirectory(casino.config.Settings.Database settings, Executor blocking) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.url());
     config.setUsername(settings.user());
@@ -52,7 +52,9 @@ public final class PlayerDirectory implements AutoCloseable {
     // Start even when the database is down: lookups fail (and are retried) until it is back.
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
-    this.sql = DSL.using(dataSource, SQLDialect.POSTGRES);
+    // No per-query execute logging or diagnostics: this query runs hundreds of times a second.
+    this.sql = DSL.using(dataSource, SQLDialect.POSTGRES,
+        new Settings().withExecuteLogging(false).withDiagnosticsLogging(false).withRenderFormatted(false));
     this.blocking = blocking;
     this.maxQueries = settings.poolSize();
   }
