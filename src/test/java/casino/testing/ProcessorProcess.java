@@ -73,16 +73,22 @@ public final class ProcessorProcess implements AutoCloseable {
     return JSON.readTree(get("/materialized").body());
   }
 
-  /** Every stdout line, parsed; fails on a line that is not JSON. */
+  /**
+   * Every complete stdout line, parsed; fails on a line that is not JSON. A last line still being
+   * written (no newline yet) is left for the next call.
+   */
   public List<JsonNode> output() throws IOException {
+    String text = Files.readString(process.stdoutFile());
+    int end = text.lastIndexOf('\n');
     List<JsonNode> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(process.stdoutFile())) {
-      if (!line.isEmpty() || !lines.isEmpty()) {
-        try {
-          lines.add(JSON.readTree(line));
-        } catch (IOException e) {
-          throw new AssertionError("stdout line is not JSON: " + line, e);
-        }
+    if (end < 0) {
+      return lines;
+    }
+    for (String line : text.substring(0, end).split("\n", -1)) {
+      try {
+        lines.add(JSON.readTree(line));
+      } catch (IOException e) {
+        throw new AssertionError("stdout line is not JSON: " + line, e);
       }
     }
     return lines;
