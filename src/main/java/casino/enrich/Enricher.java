@@ -1,5 +1,6 @@
 package casino.enrich;
 
+import casino.concurrent.Failures;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import casino.domain.CasinoEvent;
@@ -83,10 +84,10 @@ public final class Enricher {
   private CompletionStage<Map<Long, Result>> once(List<CasinoEvent> pending, Instant deadline, String worker) {
     boolean needsRates = pending.stream().anyMatch(Enricher::needsRate);
     CompletableFuture<Object> rates = (needsRates ? quotes.quotes(deadline) : CompletableFuture.completedFuture(null))
-        .<Object>thenApply(q -> q).exceptionally(failure -> new Failure(rootMessage(failure))).toCompletableFuture();
+        .<Object>thenApply(q -> q).exceptionally(failure -> new Failure(Failures.message(failure))).toCompletableFuture();
     Set<Long> ids = pending.stream().map(CasinoEvent::playerId).collect(Collectors.toSet());
     CompletableFuture<Object> known = players.find(ids)
-        .<Object>thenApply(found -> found).exceptionally(failure -> new Failure(rootMessage(failure))).toCompletableFuture();
+        .<Object>thenApply(found -> found).exceptionally(failure -> new Failure(Failures.message(failure))).toCompletableFuture();
     return rates.thenCombine(known, (q, p) -> {
       Map<Long, Result> results = new HashMap<>();
       Map<Long, List<Long>> unknownPlayers = new HashMap<>();
@@ -124,11 +125,4 @@ public final class Enricher {
 
   private record Failure(String reason) {}
 
-  static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
 }

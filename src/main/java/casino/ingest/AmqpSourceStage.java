@@ -1,5 +1,6 @@
 package casino.ingest;
 
+import casino.concurrent.Failures;
 import casino.broker.Broker;
 import casino.config.Settings;
 import casino.ingest.CommittableMessage.Settlement;
@@ -149,7 +150,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         control.connected(true);
       } catch (Broker.BrokerUnavailableException | IOException | RuntimeException e) {
         closeConnection(true);
-        failStage(new AmqpSourceException("cannot consume from queue " + queue + ": " + rootMessage(e), e));
+        failStage(new AmqpSourceException("cannot consume from queue " + queue + ": " + Failures.rootMessage(e), e));
       }
     }
 
@@ -222,7 +223,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         }
       } catch (IOException | RuntimeException e) {
         request.result().completeExceptionally(e);
-        lost("settling delivery " + tag + " failed: " + rootMessage(e));
+        lost("settling delivery " + tag + " failed: " + Failures.rootMessage(e));
         return;
       }
       if (request.settlement() == Settlement.ACK_UP_TO) {
@@ -251,7 +252,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
           channel.basicCancel(consumerTag);
         }
       } catch (IOException | RuntimeException e) {
-        log.warn("cancelling the consumer failed: {}", rootMessage(e));
+        log.warn("cancelling the consumer failed: {}", Failures.rootMessage(e));
       }
       for (Delivery d; (d = buffer.poll()) != null; ) {
         requeue(d.tag());
@@ -330,11 +331,4 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
 }

@@ -1,5 +1,6 @@
 package casino.players;
 
+import casino.concurrent.Failures;
 import static casino.players.db.Tables.PLAYERS;
 
 import casino.enrich.Player;
@@ -124,7 +125,7 @@ public final class PlayerDirectory implements AutoCloseable {
         l.result().complete(mine);
       }
     } catch (RuntimeException e) {
-      PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + rootMessage(e), e);
+      PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + Failures.rootMessage(e), e);
       batch.forEach(l -> l.result().completeExceptionally(failure));
     }
   }
@@ -138,13 +139,6 @@ public final class PlayerDirectory implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
 
   @Override
   public void close() {

@@ -1,5 +1,6 @@
 package casino.quotes;
 
+import casino.concurrent.Failures;
 import casino.cluster.CborSerializable;
 import casino.config.Settings;
 import java.time.Clock;
@@ -126,7 +127,7 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
     }
     refreshing = true;
     getContext().pipeToSelf(refresh(), (result, failure) -> failure != null
-        ? new RefreshFailed("Redis: " + rootMessage(failure))
+        ? new RefreshFailed("Redis: " + Failures.rootMessage(failure))
         : result);
   }
 
@@ -154,7 +155,7 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
               return api.fetch().thenCompose(quotes -> store.write(quotes, settings.ttl())
                   .thenApply(stored -> (Internal) new Refreshed(quotes, true)));
             })
-            .exceptionally(failure -> new RefreshFailed(rootMessage(failure)))
+            .exceptionally(failure -> new RefreshFailed(Failures.rootMessage(failure)))
             .thenCompose(result -> store.unlock(token).handle((released, e) -> result));
       });
     });
@@ -215,11 +216,4 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
     return this;
   }
 
-  static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
 }
