@@ -4,7 +4,6 @@ import casino.broker.Broker;
 import casino.config.InvalidSettingsException;
 import casino.config.Settings;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +28,20 @@ public final class PublisherMain {
       System.exit(2);
       return;
     }
-    int node = settings.publisher().nodeId().orElseGet(() -> new SecureRandom().nextInt(1024));
+    NodeIdLease lease = null;
+    int node;
+    if (settings.publisher().nodeId().isPresent()) {
+      node = settings.publisher().nodeId().getAsInt();
+    } else {
+      try {
+        lease = NodeIdLease.acquire(settings.redis());
+        node = lease.nodeId();
+      } catch (IllegalStateException e) {
+        System.err.println("publisher: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+    }
     EventGenerator generator =
         new EventGenerator(new IdGenerator(node, Clock.systemUTC()), new SplittableRandom(), Clock.systemUTC());
     Publisher publisher = new Publisher(settings.rabbit(), settings.publisher(), generator, System.err);
@@ -65,6 +77,9 @@ public final class PublisherMain {
       System.err.println("publisher: RabbitMQ failed: " + e.getMessage());
       exitCode[0] = 2;
     } finally {
+      if (lease != null) {
+        lease.close();
+      }
       finished.countDown();
     }
     System.exit(exitCode[0]);

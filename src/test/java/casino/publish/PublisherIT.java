@@ -68,6 +68,25 @@ class PublisherIT {
   }
 
   @Test
+  void publishersRunningTogetherNeverShareAnId() throws Exception {
+    try (TestBroker broker = new TestBroker("publisher-two")) {
+      Map<String, String> env = Map.of("EVENTS_QUEUE", broker.settings().eventsQueue(),
+          "DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue());
+      JavaProcess first = JavaProcess.start(PublisherMain.class, env, "--rate", "max", "--count", "3000");
+      JavaProcess second = JavaProcess.start(PublisherMain.class, env, "--rate", "max", "--count", "3000");
+
+      assertEquals(0, first.waitFor(Duration.ofSeconds(60)), first.stderr());
+      assertEquals(0, second.waitFor(Duration.ofSeconds(60)), second.stderr());
+
+      Set<Long> ids = new HashSet<>();
+      for (GetResponse message : broker.drain(broker.settings().eventsQueue())) {
+        ids.add(WireFormat.decode(message.getBody()).id());
+      }
+      assertEquals(6000, ids.size(), "ids shared between the two publishers");
+    }
+  }
+
+  @Test
   void stopsOnSigtermAfterItsOutstandingConfirms() throws Exception {
     try (TestBroker broker = new TestBroker("publisher-term")) {
       JavaProcess process = JavaProcess.start(PublisherMain.class,
