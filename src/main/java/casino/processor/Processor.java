@@ -13,7 +13,6 @@ import casino.quotes.QuoteStore;
 import casino.quotes.RatesClient;
 import casino.view.ViewActor;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
