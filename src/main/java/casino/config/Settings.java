@@ -74,6 +74,11 @@ public record Settings(
           reconnectMinBackoff, reconnectMaxBackoff);
     }
 
+    public Rabbit withAckDrainTimeout(Duration timeout) {
+      return new Rabbit(uri, eventsQueue, deadLetterQueue, prefetch, connectTimeout, timeout,
+          reconnectMinBackoff, reconnectMaxBackoff);
+    }
+
     public Rabbit withPrefetch(int newPrefetch) {
       return new Rabbit(uri, eventsQueue, deadLetterQueue, newPrefetch, connectTimeout,
           ackDrainTimeout, reconnectMinBackoff, reconnectMaxBackoff);

@@ -129,9 +129,7 @@ class AmqpSourceIT {
   @Test
   void settlingAfterTheSourceStoppedFailsAtOnce() throws Exception {
     publish(1);
-    Settings.Rabbit quickDrain = new Settings.Rabbit(rabbit.uri(), rabbit.eventsQueue(), rabbit.deadLetterQueue(),
-        rabbit.prefetch(), rabbit.connectTimeout(), Duration.ofMillis(300), rabbit.reconnectMinBackoff(),
-        rabbit.reconnectMaxBackoff());
+    Settings.Rabbit quickDrain = rabbit.withAckDrainTimeout(Duration.ofMillis(300));
 
     CommittableMessage message = await(AmqpSource.committable(quickDrain, queue()).runWith(Sink.head(), materializer));
     // Sink.head cancels after one element; the stage waits 300 ms for that ack, then closes.
@@ -195,9 +193,7 @@ class AmqpSourceIT {
   @Test
   void aBatchAckedWithMultipleLetsTheSourceCompleteAtOnceOnCancel() throws Exception {
     publish(100);
-    Settings.Rabbit slowDrain = new Settings.Rabbit(rabbit.uri(), rabbit.eventsQueue(), rabbit.deadLetterQueue(),
-        rabbit.prefetch(), rabbit.connectTimeout(), Duration.ofSeconds(30), rabbit.reconnectMinBackoff(),
-        rabbit.reconnectMaxBackoff());
+    Settings.Rabbit slowDrain = rabbit.withAckDrainTimeout(Duration.ofSeconds(30));
 
     long started = System.nanoTime();
     Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.committable(slowDrain, queue())

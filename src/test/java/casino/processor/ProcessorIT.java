@@ -13,16 +13,12 @@ import casino.domain.EventType;
 import casino.domain.Money;
 import casino.domain.WireFormat;
 import casino.enrich.AmountConverter;
-import casino.publish.EventGenerator;
-import casino.publish.IdGenerator;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.MessageProperties;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,14 +45,8 @@ class ProcessorIT {
     broker = new TestBroker("processor");
     api = SimulatedRatesApi.start(0);
     api.fixed();
-    env = new HashMap<>(Map.of(
-        "EVENTS_QUEUE", broker.settings().eventsQueue(),
-        "DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue(),
-        "REDIS_KEY_PREFIX", "test:" + UUID.randomUUID() + ":",
-        "EXCHANGE_API_URL", api.baseUrl(),
-        "API_KEY", "test-key",
-        "ENRICHMENT_TIMEOUT", "2s",
-        "POSTGRES_DEMO_DATA", "true"));
+    env = ProcessorProcess.environment(broker, api);
+    env.put("ENRICHMENT_TIMEOUT", "2s");
   }
 
   @AfterEach
@@ -72,11 +60,11 @@ class ProcessorIT {
   }
 
   private void publish(CasinoEvent event) throws Exception {
-    publish(WireFormat.encode(event));
+    broker.publish(event);
   }
 
   private void publish(byte[] body) throws Exception {
-    broker.channel().basicPublish("", broker.settings().eventsQueue(), MessageProperties.PERSISTENT_BASIC, body);
+    broker.publish(body);
   }
 
   private static long expectedEur(Money money) {
@@ -224,13 +212,7 @@ class ProcessorIT {
   @Test
   void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
     int n = 30_000;
-    EventGenerator generator = new EventGenerator(new IdGenerator(7, Clock.systemUTC()), new SplittableRandom(3), Clock.systemUTC());
-    Set<Long> published = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      CasinoEvent e = generator.next();
-      published.add(e.id());
-      publish(e);
-    }
+    Set<Long> published = broker.publishGenerated(n, 7, 3);
     Set<Long> seen = new HashSet<>();
     try (ProcessorProcess first = ProcessorProcess.start(env)) {
       first.awaitOutput(1_000, Duration.ofSeconds(60));
@@ -256,10 +238,7 @@ class ProcessorIT {
   @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     int n = 30_000;
-    EventGenerator generator = new EventGenerator(new IdGenerator(8, Clock.systemUTC()), new SplittableRandom(4), Clock.systemUTC());
-    for (int i = 0; i < n; i++) {
-      publish(generator.next());
-    }
+    broker.publishGenerated(n, 8, 4);
     ProcessorProcess processor = ProcessorProcess.start(env);
     processor.awaitOutput(1_000, Duration.ofSeconds(60));
 

@@ -1,6 +1,7 @@
 package casino.testing;
 
 import casino.processor.ProcessorMain;
+import casino.quotes.SimulatedRatesApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,6 +28,21 @@ public final class ProcessorProcess implements AutoCloseable {
   private ProcessorProcess(JavaProcess process, int httpPort) {
     this.process = process;
     this.httpPort = httpPort;
+  }
+
+  /**
+   * What a test processor needs: the broker's queues of the test, a Redis key prefix of its
+   * own, the rates stand-in with a key, the demo players.
+   */
+  public static Map<String, String> environment(TestBroker broker, SimulatedRatesApi api) {
+    Map<String, String> env = new HashMap<>();
+    env.put("EVENTS_QUEUE", broker.settings().eventsQueue());
+    env.put("DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue());
+    env.put("REDIS_KEY_PREFIX", "test:" + java.util.UUID.randomUUID() + ":");
+    env.put("EXCHANGE_API_URL", api.baseUrl());
+    env.put("API_KEY", "test-key");
+    env.put("POSTGRES_DEMO_DATA", "true");
+    return env;
   }
 
   /** Starts a processor and waits until it is ready (broker, Redis and database connected). */

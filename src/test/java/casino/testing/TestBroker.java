@@ -4,7 +4,17 @@ import casino.broker.Broker;
 import casino.config.Settings;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import casino.domain.CasinoEvent;
+import casino.domain.WireFormat;
+import casino.publish.EventGenerator;
+import casino.publish.IdGenerator;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,6 +42,27 @@ public final class TestBroker implements AutoCloseable {
     return channel;
   }
 
+  /** Publishes an event to the events queue as the publisher would (persistent, protobuf). */
+  public void publish(CasinoEvent event) throws IOException {
+    publish(WireFormat.encode(event));
+  }
+
+  public void publish(byte[] body) throws IOException {
+    channel.basicPublish("", rabbit.eventsQueue(), MessageProperties.PERSISTENT_BASIC, body);
+  }
+
+  /** Publishes {@code n} generated events (seeded, so reproducible) and returns their ids. */
+  public Set<Long> publishGenerated(int n, int nodeId, long seed) throws IOException {
+    EventGenerator generator = new EventGenerator(new IdGenerator(nodeId, Clock.systemUTC()), new SplittableRandom(seed), Clock.systemUTC());
+    Set<Long> ids = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      CasinoEvent event = generator.next();
+      ids.add(event.id());
+      publish(event);
+    }
+    return ids;
+  }
+
   public long depth(String queue) throws Exception {
     return channel.queueDeclarePassive(queue).getMessageCount();
   }
@@ -47,7 +78,7 @@ public final class TestBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws java.io.IOException, java.util.concurrent.TimeoutException {
+  public void close() throws IOException, java.util.concurrent.TimeoutException {
     try {
       channel.queueDelete(rabbit.eventsQueue());
       channel.queueDelete(rabbit.deadLetterQueue());

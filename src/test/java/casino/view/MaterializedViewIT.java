@@ -6,19 +6,15 @@ import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
-import casino.domain.WireFormat;
 import casino.enrich.AmountConverter;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.MessageProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Known events through a running processor; the expected figures read back over HTTP. */
@@ -34,12 +30,7 @@ class MaterializedViewIT {
   void figuresOfAKnownSetOfEvents() throws Exception {
     try (TestBroker broker = new TestBroker("view"); SimulatedRatesApi api = SimulatedRatesApi.start(0)) {
       api.fixed();
-      Map<String, String> env = Map.of(
-          "EVENTS_QUEUE", broker.settings().eventsQueue(),
-          "DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue(),
-          "REDIS_KEY_PREFIX", "test:" + UUID.randomUUID() + ":",
-          "EXCHANGE_API_URL", api.baseUrl(), "API_KEY", "test-key", "POSTGRES_DEMO_DATA", "true");
-      try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(broker, api))) {
         assertEquals("null", processor.materialized().get("top_player_bets").toString(), "no data yet");
         Instant now = Instant.now();
         long id = System.nanoTime();
@@ -57,11 +48,9 @@ class MaterializedViewIT {
         events.add(new CasinoEvent(++id, 15, 102, EventType.GAME_START, null, false, now.minus(Duration.ofMinutes(10))));
         events.add(new CasinoEvent(++id, 15, 102, EventType.GAME_STOP, null, false, now.minus(Duration.ofMinutes(10))));
         for (CasinoEvent e : events) {
-          broker.channel().basicPublish("", broker.settings().eventsQueue(), MessageProperties.PERSISTENT_BASIC, WireFormat.encode(e));
+          broker.publish(e);
         }
-        // And one of them again: counted once.
-        broker.channel().basicPublish("", broker.settings().eventsQueue(), MessageProperties.PERSISTENT_BASIC,
-            WireFormat.encode(events.get(0)));
+        broker.publish(events.get(0)); // again: counted once
         processor.awaitOutput(events.size() + 1, Duration.ofSeconds(30));
 
         JsonNode view = processor.materialized();
