@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -35,6 +36,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,13 @@ public final class Processor {
   private static void wire(ActorContext<Void> context, Settings settings, Clock clock) {
     var system = context.getSystem();
     joinCluster(system, settings);
+    PekkoManagement.get(Adapter.toClassic(system)).start().whenComplete((uri, failure) -> {
+      if (failure != null) {
+        log.error("cannot start Pekko Management: {}", failure.getMessage());
+      } else {
+        log.info("Pekko Management at {}", uri);
+      }
+    });
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
 
     QuoteStore quoteStore = new QuoteStore(settings.redis(), settings.redis().keyPrefix(), clock);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two processors in one Pekko Cluster: they share the work and one QuoteCache. */
 class ClusterIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void twoNodesShareTheQueueAndOneQuoteCache() throws Exception {
@@ -27,6 +30,7 @@ class ClusterIT {
       seedEnv.put("CLUSTER_PORT", Integer.toString(seedPort));
       try (ProcessorProcess first = ProcessorProcess.start(seedEnv); ProcessorProcess second = ProcessorProcess.start(env)) {
         awaitTwoMembers(first);
+        awaitTwoMembers(second);
         int n = 5_000;
         Set<Long> published = broker.publishGenerated(n, 9, 5);
 
@@ -50,16 +54,24 @@ class ClusterIT {
     }
   }
 
-  /** The seed logs each member it moves to Up. */
+  /** Both nodes see two members Up, through Pekko Management. */
   private static void awaitTwoMembers(ProcessorProcess seed) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String members = "";
     while (System.nanoTime() < deadline) {
-      String log = seed.stderr();
-      if (log.indexOf("to [Up]") != log.lastIndexOf("to [Up]")) {
+      members = seed.management("/cluster/members").body();
+      JsonNode list = JSON.readTree(members).path("members");
+      long up = 0;
+      for (JsonNode member : list) {
+        if ("Up".equals(member.path("status").asText())) {
+          up++;
+        }
+      }
+      if (up == 2) {
         return;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("a cluster of two did not form:\n" + seed.stderr());
+    throw new AssertionError("a cluster of two did not form: " + members);
   }
 }

@@ -24,10 +24,12 @@ public final class ProcessorProcess implements AutoCloseable {
 
   private final JavaProcess process;
   private final int httpPort;
+  private final int managementPort;
 
-  private ProcessorProcess(JavaProcess process, int httpPort) {
+  private ProcessorProcess(JavaProcess process, int httpPort, int managementPort) {
     this.process = process;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
   }
 
   /**
@@ -51,7 +53,9 @@ public final class ProcessorProcess implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.put("HTTP_PORT", Integer.toString(httpPort));
     all.putIfAbsent("CLUSTER_PORT", Integer.toString(freePort()));
-    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort);
+    int managementPort = freePort();
+    all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort, managementPort);
     processor.awaitReady(Duration.ofSeconds(60));
     return processor;
   }
@@ -81,7 +85,16 @@ public final class ProcessorProcess implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+    return get(httpPort, path);
+  }
+
+  /** Pekko Management of the node: {@code /cluster/members}, {@code /health/ready}. */
+  public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    return get(managementPort, path);
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
