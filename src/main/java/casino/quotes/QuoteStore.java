@@ -13,6 +13,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Redis side of the quote cache: the last fetched quotes (all currencies together, expiring so
@@ -35,29 +37,43 @@ public final class QuoteStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisURI uri;
+  /** Connected on first use, so that a processor starts while Redis is away; Lettuce then reconnects by itself. */
+  private volatile CompletableFuture<StatefulRedisConnection<String, String>> connection;
   private final String quotesKey;
   private final String lockKey;
   private final Clock clock;
 
   public QuoteStore(Settings.Redis settings, String keyPrefix, Clock clock) {
-    this.client = RedisClient.create(RedisURI.create(settings.uri()));
+    this.uri = RedisURI.create(settings.uri());
+    this.client = RedisClient.create();
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // Fail at once while Redis is away instead of queueing: callers retry with backoff.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
         .build());
-    this.connection = client.connect();
-    this.redis = connection.async();
     this.quotesKey = keyPrefix + "quotes";
     this.lockKey = keyPrefix + "quotes:lock";
     this.clock = clock;
   }
 
+  private CompletionStage<RedisAsyncCommands<String, String>> redis() {
+    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
+    if (current == null || current.isCompletedExceptionally()) {
+      synchronized (this) {
+        current = connection;
+        if (current == null || current.isCompletedExceptionally()) {
+          current = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+          connection = current;
+        }
+      }
+    }
+    return current.thenApply(StatefulRedisConnection::async);
+  }
+
   public CompletionStage<Optional<Quotes>> read() {
-    return redis.get(quotesKey).thenApply(QuoteStore::decode);
+    return redis().thenCompose(redis -> redis.get(quotesKey)).thenApply(QuoteStore::decode);
   }
 
   /** Keeps the quotes for what is left of their TTL, counted from their fetch. */
@@ -66,22 +82,29 @@ public final class QuoteStore implements AutoCloseable {
     if (remainingMs <= 0) {
       return CompletableFuture.completedFuture(false);
     }
-    return redis.set(quotesKey, encode(quotes), SetArgs.Builder.px(remainingMs)).thenApply("OK"::equals);
+    return redis().thenCompose(redis -> redis.set(quotesKey, encode(quotes), SetArgs.Builder.px(remainingMs)))
+        .thenApply("OK"::equals);
   }
 
   /** {@code SET lock token NX PX ttl}: true when we now hold the lock. */
   public CompletionStage<Boolean> tryLock(String token, Duration ttl) {
-    return redis.set(lockKey, token, SetArgs.Builder.nx().px(ttl.toMillis())).thenApply("OK"::equals);
+    return redis().thenCompose(redis -> redis.set(lockKey, token, SetArgs.Builder.nx().px(ttl.toMillis())))
+        .thenApply("OK"::equals);
   }
 
   /** Compare-and-delete: true when the lock was still ours and is now released. */
   public CompletionStage<Boolean> unlock(String token) {
-    return redis.<Long>eval(RELEASE_IF_OWNER, ScriptOutputType.INTEGER, new String[] {lockKey}, token)
+    return redis().thenCompose(redis -> redis.<Long>eval(RELEASE_IF_OWNER, ScriptOutputType.INTEGER, new String[] {lockKey}, token))
         .thenApply(deleted -> deleted != null && deleted == 1L);
   }
 
+  /** True when Redis answers a PING now (readiness). */
   public boolean connected() {
-    return connection.isOpen();
+    try {
+      return "PONG".equals(redis().thenCompose(RedisAsyncCommands::ping).toCompletableFuture().get(1, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   static String encode(Quotes quotes) {
@@ -114,7 +137,10 @@ public final class QuoteStore implements AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
+    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
+    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+      current.join().close();
+    }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 }

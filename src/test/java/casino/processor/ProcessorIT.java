@@ -210,6 +210,32 @@ class ProcessorIT {
   }
 
   @Test
+  void startsWithRedisAwayReportsNotReadyAndDeadLettersWhatNeedsRates() throws Exception {
+    env.put("REDIS_ADDRESS", "127.0.0.1:1");
+    try (ProcessorProcess processor = ProcessorProcess.startAlive(env)) {
+      var ready = processor.get("/ready");
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(ready.body().contains("\"redis\":false"), ready.body());
+      assertTrue(ready.body().contains("\"broker\":true"), ready.body());
+
+      CasinoEvent euro = event(EventType.BET, 10, new Money(300, Currency.EUR), false);
+      CasinoEvent dollar = event(EventType.BET, 10, new Money(300, Currency.USD), false);
+      publish(euro);
+      publish(dollar);
+
+      awaitDepth(broker.settings().deadLetterQueue(), 1);
+      List<JsonNode> lines = processor.output();
+      assertEquals(1, lines.size());
+      assertEquals(euro.id(), lines.get(0).get("id").asLong(), "an event in EUR needs no rate");
+      try (DeadLetterQueue dlq = new DeadLetterQueue(broker.settings())) {
+        DeadLetter letter = dlq.peek(1).get(0);
+        assertEquals(dollar.id(), letter.event().id());
+        assertTrue(letter.reason().contains("Redis"), letter.reason());
+      }
+    }
+  }
+
+  @Test
   void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
     int n = 30_000;
     Set<Long> published = broker.publishGenerated(n, 7, 3);

@@ -49,6 +49,15 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** Starts a processor and waits until it is ready (broker, Redis and database connected). */
   public static ProcessorProcess start(Map<String, String> env) throws Exception {
+    return start(env, "/ready");
+  }
+
+  /** Starts a processor and waits only until it is alive: for processors whose services are away. */
+  public static ProcessorProcess startAlive(Map<String, String> env) throws Exception {
+    return start(env, "/health");
+  }
+
+  private static ProcessorProcess start(Map<String, String> env, String awaitedPath) throws Exception {
     int httpPort = freePort();
     Map<String, String> all = new HashMap<>(env);
     all.put("HTTP_PORT", Integer.toString(httpPort));
@@ -56,7 +65,7 @@ public final class ProcessorProcess implements AutoCloseable {
     int managementPort = freePort();
     all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort, managementPort);
-    processor.awaitReady(Duration.ofSeconds(60));
+    processor.await(awaitedPath, Duration.ofSeconds(60));
     return processor;
   }
 
@@ -66,14 +75,14 @@ public final class ProcessorProcess implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) throws Exception {
+  private void await(String path, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.process().isAlive()) {
         throw new AssertionError("processor exited with " + process.process().exitValue() + ":\n" + process.stderr());
       }
       try {
-        if (get("/ready").statusCode() == 200) {
+        if (get(path).statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -81,7 +90,7 @@ public final class ProcessorProcess implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("processor not ready within " + timeout + ":\n" + process.stderr());
+    throw new AssertionError("processor: no 200 from " + path + " within " + timeout + ":\n" + process.stderr());
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
