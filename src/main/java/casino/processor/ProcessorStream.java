@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessorStream {
   private static final Logger log = LoggerFactory.getLogger(ProcessorStream.class);
-  static final int WORKER_PARALLELISM = 4;
-  static final int MAX_BATCH = 100;
+  static final int WORKER_PARALLELISM = 2;
+  static final int MAX_BATCH = 250;
 
   private enum Settle { ACK, REQUEUE }
 
