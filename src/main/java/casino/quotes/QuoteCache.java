@@ -168,7 +168,7 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
       current = refreshed.quotes();
     }
     if (refreshed.fetched()) {
-      getContext().getLog().info("fetched exchange rates from the API{}", settings.simulated() ? " (simulated rates)" : "");
+      getContext().getLog().info("fetched exchange rates from the API");
     }
     Instant now = clock.instant();
     if (current.freshAt(now, settings.ttl())) {

@@ -29,6 +29,7 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
 
   private final ViewState state;
   private final Clock clock;
+  private long forgottenEarly;
 
   public static Behavior<Command> create(Clock clock) {
     return Behaviors.setup(context -> new ViewActor(context, clock));
@@ -37,7 +38,8 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   private ViewActor(ActorContext<Command> context, Clock clock) {
     super(context);
     this.clock = clock;
-    this.state = new ViewState(Duration.ofHours(1), 50_000_000L);
+    // 20 M ids: about 5,500 events/s for a whole hour, at most a few hundred MiB.
+    this.state = new ViewState(Duration.ofHours(1), 20_000_000L);
   }
 
   @Override
@@ -60,6 +62,11 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
       }
     }
     record.replyTo().tell(new Recorded(counted));
+    if (state.generationsForgottenEarly() != forgottenEarly) {
+      forgottenEarly = state.generationsForgottenEarly();
+      getContext().getLog().warn("more event ids within the hour than the dedupe cap holds ({} remembered): "
+          + "the oldest were forgotten early, so redeliveries of them would count again", state.rememberedIds());
+    }
     return this;
   }
 }

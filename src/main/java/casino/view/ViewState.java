@@ -90,6 +90,11 @@ public final class ViewState {
     return seen.size();
   }
 
+  /** How often ids younger than the horizon had to be forgotten to stay within the cap. */
+  public long generationsForgottenEarly() {
+    return seen.generationsDroppedEarly();
+  }
+
   private static final class Tally {
     long bets;
     long wins;
