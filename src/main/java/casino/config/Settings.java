@@ -129,6 +129,11 @@ public record Settings(
           refreshAhead, positive(c, "lock-ttl"));
     }
 
+    /** Quotes older than this are refreshed (while still usable until the TTL). */
+    public Duration refreshAfter() {
+      return ttl.minus(refreshAhead);
+    }
+
     /** Without a key the processor serves simulated rates from its built-in stand-in. */
     public boolean simulated() {
       return apiKey.isBlank();

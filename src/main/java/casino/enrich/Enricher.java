@@ -82,11 +82,10 @@ public final class Enricher {
   /** One try for every pending event; never fails, transient faults are per-event results. */
   private CompletionStage<Map<Long, Result>> once(List<CasinoEvent> pending, Instant deadline, String worker) {
     boolean needsRates = pending.stream().anyMatch(Enricher::needsRate);
-    CompletableFuture<Object> rates = (needsRates ? quotes.quotes(deadline) : CompletableFuture.completedFuture(null))
-        .<Object>thenApply(q -> q).exceptionally(failure -> new Failure(Failures.message(failure))).toCompletableFuture();
+    CompletionStage<Outcome<Quotes>> rates =
+        Outcome.of(needsRates ? quotes.quotes(deadline) : CompletableFuture.completedFuture(null));
     Set<Long> ids = pending.stream().map(CasinoEvent::playerId).collect(Collectors.toSet());
-    CompletableFuture<Object> known = players.find(ids)
-        .<Object>thenApply(found -> found).exceptionally(failure -> new Failure(Failures.message(failure))).toCompletableFuture();
+    CompletionStage<Outcome<Map<Long, Player>>> known = Outcome.of(players.find(ids));
     return rates.thenCombine(known, (q, p) -> {
       Map<Long, Result> results = new HashMap<>();
       Map<Long, List<Long>> unknownPlayers = new HashMap<>();
@@ -104,17 +103,16 @@ public final class Enricher {
     });
   }
 
-  @SuppressWarnings("unchecked")
-  private static Result enrichOne(CasinoEvent event, Object rates, Object players) {
-    if (players instanceof Failure f) {
-      return new Result(null, f.reason());
+  private static Result enrichOne(CasinoEvent event, Outcome<Quotes> rates, Outcome<Map<Long, Player>> players) {
+    if (players.failure() != null) {
+      return new Result(null, players.failure());
     }
-    if (needsRate(event) && rates instanceof Failure f) {
-      return new Result(null, f.reason());
+    if (needsRate(event) && rates.failure() != null) {
+      return new Result(null, rates.failure());
     }
     Long amountEur = event.money() == null ? null
-        : needsRate(event) ? AmountConverter.toEurCents(event.money(), (Quotes) rates) : event.money().minorUnits();
-    Player player = ((Map<Long, Player>) players).get(event.playerId());
+        : needsRate(event) ? AmountConverter.toEurCents(event.money(), rates.value()) : event.money().minorUnits();
+    Player player = players.value().get(event.playerId());
     return new Result(new EnrichedEvent(event, amountEur, player, Describer.describe(event, amountEur, player)), null);
   }
 
@@ -122,6 +120,13 @@ public final class Enricher {
     return event.money() != null && event.money().currency() != Currency.EUR;
   }
 
-  private record Failure(String reason) {}
+  /** A lookup's value, or why it failed: a failed lookup fails only the events that need it. */
+  private record Outcome<T>(T value, String failure) {
+    static <T> CompletionStage<Outcome<T>> of(CompletionStage<T> lookup) {
+      return lookup.handle((value, failure) -> failure == null
+          ? new Outcome<>(value, null)
+          : new Outcome<>(null, Failures.message(failure)));
+    }
+  }
 
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -94,40 +95,42 @@ public final class ProcessorStream {
 
   /** One outcome per message, in order: enriched, or dead-lettered (permanent fault or timeout). */
   private CompletionStage<List<Outcome>> process(List<CommittableMessage> messages) {
-    List<CompletionStage<Outcome>> outcomes = new ArrayList<>(messages.size());
-    List<CommittableMessage> decoded = new ArrayList<>(messages.size());
-    List<CasinoEvent> events = new ArrayList<>(messages.size());
-    List<CompletableFuture<Outcome>> pending = new ArrayList<>(messages.size());
+    List<CasinoEvent> decoded = new ArrayList<>(messages.size());    // null where undecodable
+    List<CompletionStage<Outcome>> rejected = new ArrayList<>(messages.size()); // dead-lettered at once
     for (CommittableMessage message : messages) {
       try {
-        events.add(WireFormat.decode(message.body()));
-        decoded.add(message);
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        pending.add(outcome);
-        outcomes.add(outcome);
+        decoded.add(WireFormat.decode(message.body()));
+        rejected.add(null);
       } catch (InvalidEventException e) {
-        outcomes.add(deadLetter(message, e.getMessage(), null));
+        decoded.add(null);
+        rejected.add(deadLetter(message, e.getMessage(), null));
       }
     }
-    if (!events.isEmpty()) {
-      enrich(events).whenComplete((results, failure) -> {
-        for (int i = 0; i < decoded.size(); i++) {
-          CommittableMessage message = decoded.get(i);
-          CompletionStage<Outcome> outcome;
-          if (failure != null) {
-            outcome = deadLetter(message, "no answer from the worker pool: " + failure.getMessage(), events.get(i));
-          } else if (results.get(i).enriched() != null) {
-            EnrichedEvent enriched = results.get(i).enriched();
-            outcome = CompletableFuture.completedFuture(new Outcome(message, enriched, EventJson.line(enriched), Settle.ACK));
-          } else {
-            outcome = deadLetter(message, results.get(i).failure(), events.get(i));
-          }
-          CompletableFuture<Outcome> target = pending.get(i);
-          outcome.whenComplete((o, f) -> target.complete(o));
+    List<CasinoEvent> events = decoded.stream().filter(Objects::nonNull).toList();
+    CompletionStage<List<Enricher.Result>> enriched =
+        events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : enrich(events);
+    return enriched.handle((results, failure) -> {
+      List<CompletionStage<Outcome>> outcomes = new ArrayList<>(messages.size());
+      int next = 0;
+      for (int i = 0; i < messages.size(); i++) {
+        if (rejected.get(i) != null) {
+          outcomes.add(rejected.get(i));
+        } else if (failure != null) {
+          outcomes.add(deadLetter(messages.get(i), "no answer from the worker pool: " + failure.getMessage(), decoded.get(i)));
+        } else {
+          outcomes.add(outcome(messages.get(i), decoded.get(i), results.get(next++)));
         }
-      });
+      }
+      return inOrder(outcomes);
+    }).thenCompose(all -> all);
+  }
+
+  private CompletionStage<Outcome> outcome(CommittableMessage message, CasinoEvent event, Enricher.Result result) {
+    if (result.enriched() == null) {
+      return deadLetter(message, result.failure(), event);
     }
-    return inOrder(outcomes);
+    return CompletableFuture.completedFuture(
+        new Outcome(message, result.enriched(), EventJson.line(result.enriched()), Settle.ACK));
   }
 
   private CompletionStage<List<Enricher.Result>> enrich(List<CasinoEvent> events) {

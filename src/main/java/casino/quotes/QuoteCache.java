@@ -111,7 +111,7 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
   }
 
   private boolean dueForRefresh(Quotes quotes, Instant now) {
-    return !quotes.freshAt(now, settings.ttl().minus(settings.refreshAhead()));
+    return !quotes.freshAt(now, settings.refreshAfter());
   }
 
   private Behavior<Command> refreshIfNeeded() {

@@ -34,7 +34,7 @@ public final class QuoteCacheClient implements QuoteSource {
   public CompletionStage<Quotes> quotes(Instant deadline) {
     Instant now = clock.instant();
     Quotes known = latest;
-    if (known != null && known.freshAt(now, settings.ttl().minus(settings.refreshAhead()))) {
+    if (known != null && known.freshAt(now, settings.refreshAfter())) {
       return CompletableFuture.completedFuture(known);
     }
     // The cache answers by the deadline itself; the ask timeout only guards against a lost singleton.

@@ -22,9 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -55,10 +53,7 @@ public final class ProcessorBenchmark {
       System.out.printf(Locale.ROOT, "plain consume+ack: %.0f/s (last %d of %d)%n", plainRate, messages, warmup + messages);
 
       SourceBenchmark.fill(channel, queue, warmup + messages);
-      try (ProcessorProcess processor = ProcessorProcess.start(Map.of(
-          "EVENTS_QUEUE", queue, "DEAD_LETTER_QUEUE", queue + ".dead",
-          "REDIS_KEY_PREFIX", "bench:" + UUID.randomUUID() + ":",
-          "EXCHANGE_API_URL", api.baseUrl(), "API_KEY", "bench", "POSTGRES_DEMO_DATA", "true"))) {
+      try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(rabbit, api))) {
         double processorRate = drainRate(processor, warmup, messages);
         System.out.printf(Locale.ROOT, "processor (full enrichment): %.0f/s (last %d of %d)%n", processorRate, messages, warmup + messages);
 

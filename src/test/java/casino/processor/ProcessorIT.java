@@ -59,14 +59,6 @@ class ProcessorIT {
     return new CasinoEvent(++nextId, player, type.playedInGame() ? 101 : 0, type, money, won, AT);
   }
 
-  private void publish(CasinoEvent event) throws Exception {
-    broker.publish(event);
-  }
-
-  private void publish(byte[] body) throws Exception {
-    broker.publish(body);
-  }
-
   private static long expectedEur(Money money) {
     return money.currency() == Currency.EUR ? money.minorUnits()
         : AmountConverter.toEurCents(money, SimulatedRatesApi.baseQuote("EUR" + money.currency()));
@@ -86,9 +78,9 @@ class ProcessorIT {
     events.add(event(EventType.GAME_STOP, 19, null, false));
     try (ProcessorProcess processor = ProcessorProcess.start(env)) {
       for (CasinoEvent e : events) {
-        publish(e);
+        broker.publish(e);
       }
-      publish(events.get(0)); // a duplicate publish: written again, counted once
+      broker.publish(events.get(0)); // a duplicate publish: written again, counted once
 
       List<JsonNode> lines = processor.awaitOutput(events.size() + 1, Duration.ofSeconds(60));
 
@@ -140,9 +132,9 @@ class ProcessorIT {
     try (ProcessorProcess processor = ProcessorProcess.start(env)) {
       long started = System.nanoTime();
       for (byte[] body : poison.values()) {
-        publish(body);
+        broker.publish(body);
       }
-      publish(valid.toByteArray());
+      broker.publish(valid.toByteArray());
 
       List<JsonNode> lines = processor.awaitOutput(1, Duration.ofSeconds(30));
       awaitDepth(broker.settings().deadLetterQueue(), poison.size());
@@ -176,9 +168,9 @@ class ProcessorIT {
     CasinoEvent euro = event(EventType.BET, 12, new Money(300, Currency.EUR), false);
     try (ProcessorProcess processor = ProcessorProcess.start(env)) {
       for (CasinoEvent e : waiting) {
-        publish(e);
+        broker.publish(e);
       }
-      publish(euro); // needs no rate: passes while the API is down
+      broker.publish(euro); // needs no rate: passes while the API is down
 
       awaitDepth(broker.settings().deadLetterQueue(), waiting.size());
       assertEquals(1, processor.output().size());
@@ -195,7 +187,7 @@ class ProcessorIT {
 
         api.mode(SimulatedRatesApi.Mode.OK);
         CasinoEvent later = event(EventType.BET, 13, new Money(900, Currency.NZD), false);
-        publish(later);
+        broker.publish(later);
         assertEquals(2, processor.awaitOutput(2, Duration.ofSeconds(30)).size(), "later events pass once the API is back");
 
         assertEquals(2, dlq.replay(100));
@@ -220,8 +212,8 @@ class ProcessorIT {
 
       CasinoEvent euro = event(EventType.BET, 10, new Money(300, Currency.EUR), false);
       CasinoEvent dollar = event(EventType.BET, 10, new Money(300, Currency.USD), false);
-      publish(euro);
-      publish(dollar);
+      broker.publish(euro);
+      broker.publish(dollar);
 
       awaitDepth(broker.settings().deadLetterQueue(), 1);
       List<JsonNode> lines = processor.output();

@@ -37,9 +37,13 @@ public final class ProcessorProcess implements AutoCloseable {
    * own, the rates stand-in with a key, the demo players.
    */
   public static Map<String, String> environment(TestBroker broker, SimulatedRatesApi api) {
+    return environment(broker.settings(), api);
+  }
+
+  public static Map<String, String> environment(casino.config.Settings.Rabbit queues, SimulatedRatesApi api) {
     Map<String, String> env = new HashMap<>();
-    env.put("EVENTS_QUEUE", broker.settings().eventsQueue());
-    env.put("DEAD_LETTER_QUEUE", broker.settings().deadLetterQueue());
+    env.put("EVENTS_QUEUE", queues.eventsQueue());
+    env.put("DEAD_LETTER_QUEUE", queues.deadLetterQueue());
     env.put("REDIS_KEY_PREFIX", "test:" + java.util.UUID.randomUUID() + ":");
     env.put("EXCHANGE_API_URL", api.baseUrl());
     env.put("API_KEY", "test-key");
