@@ -33,6 +33,7 @@ public final class Enricher {
   private static final Logger log = LoggerFactory.getLogger(Enricher.class);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration UNKNOWN_PLAYER_WARNING_EVERY = Duration.ofMinutes(1);
 
   /** The outcome for one event: exactly one of {@code enriched} and {@code failure} is set. */
   public record Result(EnrichedEvent enriched, String failure) {}
@@ -40,11 +41,13 @@ public final class Enricher {
   private final QuoteSource quotes;
   private final PlayerDirectory players;
   private final Clock clock;
+  private final UnknownPlayers unknown;
 
   public Enricher(QuoteSource quotes, PlayerDirectory players, Clock clock) {
     this.quotes = quotes;
     this.players = players;
     this.clock = clock;
+    this.unknown = new UnknownPlayers(clock, UNKNOWN_PLAYER_WARNING_EVERY, 100_000);
   }
 
   /** One result per event, in the same order. */
@@ -96,9 +99,7 @@ public final class Enricher {
           unknownPlayers.computeIfAbsent(event.playerId(), id -> new ArrayList<>()).add(event.id());
         }
       }
-      // One warning per unknown player and batch, naming the player and the events.
-      unknownPlayers.forEach((player, eventIds) -> log.warn("unknown player {} ({} event(s))", player, eventIds.size(),
-          kv("player_id", player), kv("event_ids", eventIds), kv("worker", worker)));
+      unknownPlayers.forEach((player, eventIds) -> unknown.seen(player, eventIds, worker));
       return results;
     });
   }

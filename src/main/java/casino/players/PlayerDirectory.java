@@ -36,6 +36,8 @@ public final class PlayerDirectory implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final DSLContext sql;
+  /** The lookup's SQL, rendered once: rendering the query anew each time cost more than running it. */
+  private final String lookupSql;
   private final Executor blocking;
   private final int maxQueries;
   private final ConcurrentLinkedQueue<Lookup> pending = new ConcurrentLinkedQueue<>();
@@ -56,6 +58,10 @@ public final class PlayerDirectory implements AutoCloseable {
     // No per-query execute logging or diagnostics: this query runs hundreds of times a second.
     this.sql = DSL.using(dataSource, SQLDialect.POSTGRES,
         new Settings().withExecuteLogging(false).withDiagnosticsLogging(false).withRenderFormatted(false));
+    this.lookupSql = sql.render(sql
+        .select(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
+        .from(PLAYERS)
+        .where(PLAYERS.ID.eq(DSL.any(DSL.val(new Long[0])))));
     this.blocking = blocking;
     this.maxQueries = settings.poolSize();
   }
@@ -107,9 +113,8 @@ public final class PlayerDirectory implements AutoCloseable {
       Long[] ids = batch.stream().flatMap(l -> l.ids().stream()).distinct().toArray(Long[]::new);
       Map<Long, Player> found = new HashMap<>();
       for (Record3<Long, String, OffsetDateTime> row : sql
-          .select(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
-          .from(PLAYERS)
-          .where(PLAYERS.ID.eq(DSL.any(ids)))
+          .resultQuery(lookupSql, (Object) ids)
+          .coerce(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
           .fetch()) {
         OffsetDateTime signedIn = row.value3();
         found.put(row.value1(), new Player(row.value1(), row.value2(), signedIn == null ? null : signedIn.toInstant()));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
@@ -49,6 +50,52 @@ class EventJsonTest {
 
     assertEquals(description, JSON.readTree(line).get("description").asText());
     assertEquals(1, line.lines().count());
+  }
+
+  @Test
+  void everyCharacterRoundTripsThroughAJsonParser() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int n = 0; n < 2_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = random.nextInt(40); i > 0; i--) {
+        // control characters, quotes, backslashes, ASCII, Latin-1, BMP and surrogate pairs
+        switch (random.nextInt(5)) {
+          case 0 -> text.append((char) random.nextInt(0x20));
+          case 1 -> text.append("\"\\/".charAt(random.nextInt(3)));
+          case 2 -> text.append((char) (0x20 + random.nextInt(0x60)));
+          case 3 -> text.append((char) (0x80 + random.nextInt(0xD000)));
+          default -> text.appendCodePoint(0x10000 + random.nextInt(0x10000));
+        }
+      }
+      Player player = new Player(1, text.toString(), null);
+      CasinoEvent start = new CasinoEvent(9, 15, 100, EventType.GAME_START, null, false, AT);
+
+      String line = EventJson.line(new EnrichedEvent(start, null, player, text.toString()));
+
+      assertEquals(text.toString(), JSON.readTree(line).get("description").asText());
+      assertEquals(text.toString(), JSON.readTree(line).get("player").get("email").asText());
+      assertEquals(1, line.lines().count(), line);
+    }
+  }
+
+  @Test
+  void timesAreWrittenAsInstantWritesThem() {
+    List<Instant> instants = new ArrayList<>(List.of(
+        Instant.parse("2022-01-10T12:34:56Z"), Instant.parse("2022-01-10T12:34:56.100Z"),
+        Instant.parse("2022-01-10T12:34:56.000100Z"), Instant.parse("2022-01-10T12:34:56.000000100Z"),
+        Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+        Instant.parse("0999-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+        Instant.parse("1969-12-31T23:59:59.999Z")));
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 10_000; i++) {
+      instants.add(Instant.ofEpochMilli(random.nextLong(-5_000_000_000_000L, 5_000_000_000_000L)));
+      instants.add(Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextInt(1_000_000_000)));
+    }
+    for (Instant instant : instants) {
+      StringBuilder out = new StringBuilder();
+      EventJson.iso(out, instant);
+      assertEquals(instant.toString(), out.toString());
+    }
   }
 
   private static List<String> keys(String line) throws Exception {
