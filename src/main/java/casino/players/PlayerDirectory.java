@@ -36,7 +36,7 @@ public final class PlayerDirectory implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final DSLContext sql;
-  /** The lookup's SQL, rendered once: rendering the query anew each time cost more than running it. */
+  /** The lookup's SQL, rendered once: rendering it anew for every query cost almost as much CPU as running it. */
   private final String lookupSql;
   private final Executor blocking;
   private final int maxQueries;
