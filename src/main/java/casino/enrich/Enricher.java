@@ -1,8 +1,8 @@
 package casino.enrich;
 
-import casino.concurrent.Failures;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import casino.concurrent.Failures;
 import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.players.PlayerDirectory;

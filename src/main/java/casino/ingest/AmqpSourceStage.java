@@ -1,7 +1,8 @@
 package casino.ingest;
 
-import casino.concurrent.Failures;
 import casino.broker.Broker;
+import casino.concurrent.Failures;
+import casino.concurrent.SameThread;
 import casino.config.Settings;
 import casino.ingest.CommittableMessage.Settlement;
 import com.rabbitmq.client.AMQP;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
-import casino.concurrent.SameThread;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;

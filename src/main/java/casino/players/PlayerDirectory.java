@@ -1,13 +1,14 @@
 package casino.players;
 
-import casino.concurrent.Failures;
 import static casino.players.db.Tables.PLAYERS;
 
+import casino.concurrent.Failures;
 import casino.enrich.Player;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,10 @@ public final class PlayerDirectory implements AutoCloseable {
     this.maxQueries = settings.poolSize();
   }
 
-  /** The players among {@code playerIds} that exist; unknown ids are absent from the map. */
+  /**
+   * The players among {@code playerIds} that exist, by id; unknown ids are absent. The map may
+   * also hold players of other lookups answered by the same query.
+   */
   public CompletionStage<Map<Long, Player>> find(Set<Long> playerIds) {
     Lookup lookup = new Lookup(playerIds, new CompletableFuture<>());
     pending.add(lookup);
@@ -119,16 +123,9 @@ public final class PlayerDirectory implements AutoCloseable {
         OffsetDateTime signedIn = row.value3();
         found.put(row.value1(), new Player(row.value1(), row.value2(), signedIn == null ? null : signedIn.toInstant()));
       }
-      for (Lookup l : batch) {
-        Map<Long, Player> mine = new HashMap<>();
-        l.ids().forEach(id -> {
-          Player p = found.get(id);
-          if (p != null) {
-            mine.put(id, p);
-          }
-        });
-        l.result().complete(mine);
-      }
+      // Every lookup of the query gets the query's players: a superset of its own, read-only.
+      Map<Long, Player> players = Collections.unmodifiableMap(found);
+      batch.forEach(l -> l.result().complete(players));
     } catch (RuntimeException e) {
       PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + Failures.rootMessage(e), e);
       batch.forEach(l -> l.result().completeExceptionally(failure));

@@ -1,6 +1,7 @@
 package casino.publish;
 
 import casino.config.Settings;
+import casino.redis.OwnerToken;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -22,10 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeIdLease implements AutoCloseable {
   static final Duration TTL = Duration.ofSeconds(30);
-  private static final String RENEW_IF_OWNER =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-  private static final String RELEASE_IF_OWNER =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -81,7 +78,7 @@ final class NodeIdLease implements AutoCloseable {
 
   private void renew() {
     try {
-      connection.sync().eval(RENEW_IF_OWNER, ScriptOutputType.INTEGER, new String[] {key}, token, Long.toString(TTL.toMillis()));
+      connection.sync().eval(OwnerToken.RENEW, ScriptOutputType.INTEGER, new String[] {key}, token, Long.toString(TTL.toMillis()));
     } catch (RedisException e) {
       // Redis away for a moment: the lease lasts TTL; the next renewal tries again.
     }
@@ -91,7 +88,7 @@ final class NodeIdLease implements AutoCloseable {
   public void close() {
     renewer.shutdownNow();
     try {
-      connection.sync().eval(RELEASE_IF_OWNER, ScriptOutputType.INTEGER, new String[] {key}, token);
+      connection.sync().eval(OwnerToken.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, token);
     } catch (RedisException e) {
       // It expires on its own.
     }

@@ -1,7 +1,7 @@
 package casino.quotes;
 
-import casino.concurrent.Failures;
 import casino.cluster.CborSerializable;
+import casino.concurrent.Failures;
 import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;

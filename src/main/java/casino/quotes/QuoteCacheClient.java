@@ -1,5 +1,6 @@
 package casino.quotes;
 
+import casino.concurrent.SameThread;
 import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import casino.concurrent.SameThread;
 
 /**
  * The node-local face of the {@link QuoteCache} singleton. Keeps the last quotes it was given

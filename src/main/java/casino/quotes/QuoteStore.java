@@ -2,6 +2,7 @@ package casino.quotes;
 
 import casino.config.Settings;
 import casino.domain.Currency;
+import casino.redis.OwnerToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,9 +32,6 @@ import java.util.concurrent.TimeUnit;
  * fetch at a time reach the API across every processor of a deployment.
  */
 public final class QuoteStore implements AutoCloseable {
-  /** Deletes the lock only if it still holds our token: a lock that expired and was taken by another is not ours. */
-  private static final String RELEASE_IF_OWNER =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RedisClient client;
@@ -94,7 +92,7 @@ public final class QuoteStore implements AutoCloseable {
 
   /** Compare-and-delete: true when the lock was still ours and is now released. */
   public CompletionStage<Boolean> unlock(String token) {
-    return redis().thenCompose(redis -> redis.<Long>eval(RELEASE_IF_OWNER, ScriptOutputType.INTEGER, new String[] {lockKey}, token))
+    return redis().thenCompose(redis -> redis.<Long>eval(OwnerToken.RELEASE, ScriptOutputType.INTEGER, new String[] {lockKey}, token))
         .thenApply(deleted -> deleted != null && deleted == 1L);
   }
 
