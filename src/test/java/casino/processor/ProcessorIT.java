@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import casino.config.Settings;
 import casino.deadletter.DeadLetter;
 import casino.deadletter.DeadLetterQueue;
 import casino.deadletter.DeadLetters;
@@ -15,10 +16,12 @@ import casino.domain.WireFormat;
 import casino.enrich.AmountConverter;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
+import casino.testing.TcpProxy;
 import casino.testing.TestBroker;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -224,6 +227,31 @@ class ProcessorIT {
         DeadLetter letter = dlq.peek(1).get(0);
         assertEquals(dollar.id(), letter.event().id());
         assertTrue(letter.reason().contains("Redis"), letter.reason());
+      }
+    }
+  }
+
+  @Test
+  void eventsWaitWhileTheDatabaseIsAwayAndPassOnceItIsBack() throws Exception {
+    URI database = URI.create(Settings.load().database().url().substring("jdbc:".length()));
+    try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
+      env.put("POSTGRES_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+      env.put("ENRICHMENT_TIMEOUT", "20s");
+      try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+        proxy.down();
+        CasinoEvent bet = event(EventType.BET, 10, new Money(300, Currency.EUR), false);
+        broker.publish(bet);
+
+        Thread.sleep(3_000);
+        assertEquals(0, processor.output().size(), "no line while the player cannot be looked up");
+        assertEquals(0, broker.depth(broker.settings().deadLetterQueue()), "retried, not dead-lettered, within the timeout");
+
+        proxy.up();
+        List<JsonNode> lines = processor.awaitOutput(1, Duration.ofSeconds(20));
+        assertEquals(1, lines.size());
+        assertEquals(bet.id(), lines.get(0).get("id").asLong());
+        assertEquals("john@example.com", lines.get(0).get("player").get("email").asText());
+        assertEquals(0, broker.depth(broker.settings().deadLetterQueue()));
       }
     }
   }
