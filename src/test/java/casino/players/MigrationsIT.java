@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.config.Settings;
+import casino.testing.TestSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.UUID;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,26 +17,18 @@ import org.junit.jupiter.api.Test;
 
 /** Migrations against the real PostgreSQL, each test in an empty schema of its own. */
 class MigrationsIT {
-  private final Settings.Database base = Settings.load().database();
-  private final String schema = "migrations_it_" + UUID.randomUUID().toString().substring(0, 8);
+  private TestSchema schema;
   private Settings.Database database;
 
   @BeforeEach
   void emptySchema() throws Exception {
-    try (Connection c = DriverManager.getConnection(base.url(), base.user(), base.password());
-         Statement s = c.createStatement()) {
-      s.execute("create schema " + schema);
-    }
-    database = new Settings.Database(base.url() + "?currentSchema=" + schema, base.user(), base.password(),
-        1, true, false, base.migrations());
+    schema = TestSchema.create("migrations_it");
+    database = schema.database();
   }
 
   @AfterEach
   void dropSchema() throws Exception {
-    try (Connection c = DriverManager.getConnection(base.url(), base.user(), base.password());
-         Statement s = c.createStatement()) {
-      s.execute("drop schema " + schema + " cascade");
-    }
+    schema.close();
   }
 
   @Test
@@ -47,11 +38,11 @@ class MigrationsIT {
 
     assertEquals(1, first.migrationsExecuted);
     assertEquals(0, second.migrationsExecuted);
-    assertEquals(0, count("select count(*) from players"), "no demo rows in a production schema");
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    assertEquals(0, schema.count("select count(*) from players"), "no demo rows in a production schema");
+    try (Connection c = schema.connect(); Statement s = c.createStatement()) {
       s.execute("insert into players (email) values ('new@example.com')");
     }
-    assertEquals(1, count("select count(*) from players"));
+    assertEquals(1, schema.count("select count(*) from players"));
   }
 
   @Test
@@ -62,8 +53,8 @@ class MigrationsIT {
 
     assertEquals(2, first.migrationsExecuted);
     assertEquals(0, second.migrationsExecuted);
-    assertEquals(5, count("select count(*) from players where id between 10 and 14"));
-    try (Connection c = connect(); Statement s = c.createStatement();
+    assertEquals(5, schema.count("select count(*) from players where id between 10 and 14"));
+    try (Connection c = schema.connect(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("select id, email, last_signed_in_at from players order by id")) {
       String[] emails = {"john@example.com", "jane@example.com", "bob@example.com", "rick@example.com", "morty@example.com"};
       Duration[] ago = {Duration.ofHours(1), Duration.ofHours(3), Duration.ofDays(2), Duration.ofHours(5), Duration.ofDays(1)};
@@ -77,17 +68,6 @@ class MigrationsIT {
       // A player added later gets a fresh id, not one of the demo ids.
       s.execute("insert into players (email) values ('new@example.com')");
     }
-    assertEquals(1, count("select count(*) from players where id > 14"));
-  }
-
-  private Connection connect() throws Exception {
-    return DriverManager.getConnection(database.url(), database.user(), database.password());
-  }
-
-  private long count(String sql) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    assertEquals(1, schema.count("select count(*) from players where id > 14"));
   }
 }

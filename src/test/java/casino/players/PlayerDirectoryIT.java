@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import casino.config.Settings;
 import casino.enrich.Player;
 import casino.testing.TcpProxy;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
+import casino.testing.TestSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,47 +23,40 @@ import org.junit.jupiter.api.Test;
 
 /** Player lookups against PostgreSQL (a schema of the test's own): never cached, retried after an outage. */
 class PlayerDirectoryIT {
-  private final Settings.Database base = Settings.load().database();
-  private final String schema = "players_it_" + UUID.randomUUID().toString().substring(0, 8);
   private final ExecutorService blocking = Executors.newFixedThreadPool(2);
-  private Settings.Database database;
+  private TestSchema schema;
 
   @BeforeEach
   void schemaWithPlayers() throws Exception {
-    sql("create schema " + schema);
-    database = inSchema(base.url());
-    Migrations.apply(database);
+    schema = TestSchema.migrated("players_it");
+    schema.execute("insert into players (id, email, last_signed_in_at) values (1, 'a@example.com', null)");
   }
 
   @AfterEach
   void dropSchema() throws Exception {
     blocking.shutdownNow();
-    sql("drop schema " + schema + " cascade");
+    schema.close();
   }
 
   @Test
   void aLaterLookupSeesTheDatabaseAsItIsNow() throws Exception {
-    sql("insert into " + schema + ".players (id, email, last_signed_in_at) values (1, 'a@example.com', null)");
-    try (PlayerDirectory players = new PlayerDirectory(database, blocking)) {
+    try (PlayerDirectory players = new PlayerDirectory(schema.database(), blocking)) {
       Map<Long, Player> first = find(players, Set.of(1L, 2L));
       assertEquals(new Player(1, "a@example.com", null), first.get(1L));
       assertFalse(first.containsKey(2L), "an unknown player is absent");
 
-      sql("update " + schema + ".players set email = 'b@example.com', last_signed_in_at = '2026-01-02T03:04:05Z' where id = 1");
+      schema.execute("update players set email = 'b@example.com', last_signed_in_at = '2026-01-02T03:04:05Z' where id = 1");
       assertEquals(new Player(1, "b@example.com", Instant.parse("2026-01-02T03:04:05Z")), find(players, Set.of(1L)).get(1L));
 
-      sql("delete from " + schema + ".players where id = 1");
+      schema.execute("delete from players where id = 1");
       assertFalse(find(players, Set.of(1L)).containsKey(1L), "a deleted player is unknown at once");
     }
   }
 
   @Test
   void lookupsFailWhileTheDatabaseIsAwayAndSucceedOnceItIsBack() throws Exception {
-    sql("insert into " + schema + ".players (id, email, last_signed_in_at) values (1, 'a@example.com', null)");
-    URI target = URI.create(base.url().substring("jdbc:".length()));
-    try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort());
-         PlayerDirectory players = new PlayerDirectory(
-             inSchema("jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath()), blocking)) {
+    try (TcpProxy proxy = TcpProxy.inFrontOf(schema.baseUrl());
+         PlayerDirectory players = new PlayerDirectory(schema.at(proxy.jdbcUrl()), blocking)) {
       assertTrue(find(players, Set.of(1L)).containsKey(1L));
 
       proxy.down();
@@ -90,19 +78,7 @@ class PlayerDirectoryIT {
     }
   }
 
-  private Settings.Database inSchema(String url) {
-    return new Settings.Database(url + "?currentSchema=" + schema, base.user(), base.password(), 2, true, false,
-        base.migrations());
-  }
-
   private static Map<Long, Player> find(PlayerDirectory players, Set<Long> ids) throws Exception {
     return players.find(ids).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private void sql(String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection(base.url(), base.user(), base.password());
-         Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
   }
 }

@@ -21,7 +21,6 @@ import casino.testing.TestBroker;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -233,9 +232,8 @@ class ProcessorIT {
 
   @Test
   void eventsWaitWhileTheDatabaseIsAwayAndPassOnceItIsBack() throws Exception {
-    URI database = URI.create(Settings.load().database().url().substring("jdbc:".length()));
-    try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
-      env.put("POSTGRES_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+    try (TcpProxy proxy = TcpProxy.inFrontOf(Settings.load().database().url())) {
+      env.put("POSTGRES_URL", proxy.jdbcUrl());
       env.put("ENRICHMENT_TIMEOUT", "20s");
       try (ProcessorProcess processor = ProcessorProcess.start(env)) {
         proxy.down();

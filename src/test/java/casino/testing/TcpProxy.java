@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,18 +18,27 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final String targetHost;
   private final int targetPort;
+  private final String jdbcPath;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
 
-  public TcpProxy(String targetHost, int targetPort) throws IOException {
+  private TcpProxy(String targetHost, int targetPort, String jdbcPath) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    this.jdbcPath = jdbcPath;
     this.port = ProcessorProcess.freePort();
     up();
   }
 
-  public int port() {
-    return port;
+  /** In front of the PostgreSQL server of a {@code jdbc:postgresql://host:port/db} URL. */
+  public static TcpProxy inFrontOf(String jdbcUrl) throws IOException {
+    URI target = URI.create(jdbcUrl.substring("jdbc:".length()));
+    return new TcpProxy(target.getHost(), target.getPort(), target.getPath());
+  }
+
+  /** The same database, reached through this proxy. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + port + jdbcPath;
   }
 
   /** Accepts and forwards connections (again). */
