@@ -62,21 +62,39 @@ public final class ProcessorProcess implements AutoCloseable {
   }
 
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath) throws Exception {
-    int httpPort = freePort();
+    int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
+    int httpPort = ports[0];
+    int managementPort = ports[1];
     Map<String, String> all = new HashMap<>(env);
     all.put("HTTP_PORT", Integer.toString(httpPort));
-    all.putIfAbsent("CLUSTER_PORT", Integer.toString(freePort()));
-    int managementPort = freePort();
+    all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
     all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort, managementPort);
     processor.await(awaitedPath, Duration.ofSeconds(60));
     return processor;
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /** {@code n} distinct ports free now: all held open at once while they are picked. */
+  public static int[] freePorts(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
     }
+  }
+
+  public static int freePort() throws IOException {
+    return freePorts(1)[0];
   }
 
   private void await(String path, Duration timeout) throws Exception {
