@@ -37,7 +37,8 @@ public record Settings(
           Database.from(c.getConfig("database")),
           new Http(c.getString("http.host"), port(c, "http.port")),
           new Processor(
-              positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers")),
+              positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
+              notNegative(c, "processor.batch-linger"), notNegativeRate(c, "processor.linger-from-rate")),
           Cluster.from(c.getConfig("cluster")),
           Publisher.from(c.getConfig("publisher")));
     } catch (ConfigException e) {
@@ -184,7 +185,11 @@ public record Settings(
 
   public record Http(String host, int port) {}
 
-  public record Processor(Duration enrichmentTimeout, int workers) {}
+  /**
+   * {@code batchLinger}: how long a batch may wait for more events while they arrive at least
+   * {@code lingerFromRate} a second (zero: never).
+   */
+  public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate) {}
 
   public record Cluster(java.util.List<String> seedNodes) {
     static Cluster from(Config c) {
@@ -240,6 +245,22 @@ public record Settings(
     Duration value = c.getDuration(path);
     if (value.isNegative() || value.isZero()) {
       throw new InvalidSettingsException(path + " must be a positive duration, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration notNegative(Config c, String path) {
+    Duration value = c.getDuration(path);
+    if (value.isNegative()) {
+      throw new InvalidSettingsException(path + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
+  private static int notNegativeRate(Config c, String path) {
+    int value = c.getInt(path);
+    if (value < 0) {
+      throw new InvalidSettingsException(path + " must not be negative, got " + value);
     }
     return value;
   }

@@ -71,26 +71,17 @@ public final class ProcessorStream {
 
   public Pair<AmqpControl, CompletionStage<Done>> run() {
     int prefetch = settings.rabbit().prefetch();
-    // Messages gather into a batch only while the workers are busy: no added latency when idle.
-    // Batches in the workers, one gathering and one being acked: inside the prefetch window.
+    // Messages gather into a batch while the workers are busy, and under load also for a
+    // moment longer (see LingeringBatch). Batches in the workers, one gathering and one being
+    // acked: inside the prefetch window.
     int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (WORKER_PARALLELISM + 2)));
+    Settings.Processor processor = settings.processor();
     return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue())
-        .batch(maxBatch, ProcessorStream::newBatch, ProcessorStream::addToBatch)
+        .via(new LingeringBatch<>(maxBatch, processor.batchLinger(), processor.lingerFromRate()))
         .mapAsync(WORKER_PARALLELISM, this::process)
         .mapAsync(1, this::writeCountAndSettle)
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
-  }
-
-  private static List<CommittableMessage> newBatch(CommittableMessage first) {
-    List<CommittableMessage> batch = new ArrayList<>();
-    batch.add(first);
-    return batch;
-  }
-
-  private static List<CommittableMessage> addToBatch(List<CommittableMessage> batch, CommittableMessage next) {
-    batch.add(next);
-    return batch;
   }
 
   /** One outcome per message, in order: enriched, or dead-lettered (permanent fault or timeout). */

@@ -40,12 +40,26 @@ class SettingsIT {
   }
 
   @Test
+  void processorSettingsFromTheEnvironment() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
+        "ENRICHMENT_TIMEOUT", "7s",
+        "PROCESSOR_WORKERS", "3",
+        "PROCESSOR_BATCH_LINGER", "0s",
+        "PROCESSOR_LINGER_FROM_RATE", "12000"));
+
+    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
+    assertTrue(process.stdout().contains("Processor[enrichmentTimeout=PT7S, workers=3, batchLinger=PT0S, lingerFromRate=12000]"),
+        process.stdout());
+  }
+
+  @Test
   void withoutEnvironmentTheFileApplies() throws Exception {
     JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of());
 
     assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
     assertTrue(process.stdout().contains("eventsQueue=events, deadLetterQueue=dead_letter"), process.stdout());
     assertTrue(process.stdout().contains("port=3000"), process.stdout());
+    assertTrue(process.stdout().contains("batchLinger=PT0.005S, lingerFromRate=5000"), process.stdout());
   }
 
   @Test
@@ -55,5 +69,13 @@ class SettingsIT {
     assertEquals(2, process.waitFor(Duration.ofSeconds(20)));
     assertTrue(process.stderr().startsWith("invalid configuration:"), process.stderr());
     assertTrue(process.stderr().contains("http.port"), process.stderr());
+  }
+
+  @Test
+  void aNegativeLingerIsAClearError() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of("PROCESSOR_BATCH_LINGER", "-5ms"));
+
+    assertEquals(2, process.waitFor(Duration.ofSeconds(20)));
+    assertTrue(process.stderr().contains("processor.batch-linger must not be negative"), process.stderr());
   }
 }

@@ -1,0 +1,144 @@
+package casino.processor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+
+/**
+ * Batches of what arrived together, at most {@code max}. While events arrive slower than
+ * {@code lingerFromRate} a batch goes downstream as soon as downstream takes it: no added
+ * latency. Faster than that, a batch also waits for more until it is full or {@code linger}
+ * after its first event: every batch costs a player query, a write, a view update and an ack
+ * whatever its size, and under load small batches spend the CPU that the broker needs.
+ */
+final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
+  /** Arrival rates are measured over windows of this length. */
+  static final long RATE_WINDOW_NANOS = Duration.ofMillis(100).toNanos();
+  private static final String LINGER = "linger";
+
+  private final int max;
+  private final Duration linger;
+  private final double lingerFromRate;
+  private final LongSupplier nanoTime;
+  private final Inlet<T> in = Inlet.create("LingeringBatch.in");
+  private final Outlet<List<T>> out = Outlet.create("LingeringBatch.out");
+  private final FlowShape<T, List<T>> shape = FlowShape.of(in, out);
+
+  /** {@code linger} zero: never waits, a batch is what arrived while downstream was busy. */
+  LingeringBatch(int max, Duration linger, double lingerFromRate) {
+    this(max, linger, lingerFromRate, System::nanoTime);
+  }
+
+  LingeringBatch(int max, Duration linger, double lingerFromRate, LongSupplier nanoTime) {
+    if (max < 1 || linger.isNegative() || lingerFromRate < 0) {
+      throw new IllegalArgumentException("max must be at least 1, linger and lingerFromRate not negative");
+    }
+    this.max = max;
+    this.linger = linger;
+    this.lingerFromRate = lingerFromRate;
+    this.nanoTime = nanoTime;
+  }
+
+  @Override
+  public FlowShape<T, List<T>> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new TimerGraphStageLogic(shape) {
+      private List<T> batch = new ArrayList<>();
+      private long batchStarted;
+      private boolean lingerOver;
+      private boolean loaded;
+      private long windowStarted = nanoTime.getAsLong();
+      private long windowArrivals;
+
+      {
+        setHandler(in, new AbstractInHandler() {
+          @Override
+          public void onPush() {
+            long now = nanoTime.getAsLong();
+            measureRate(now);
+            if (batch.isEmpty()) {
+              batchStarted = now;
+            }
+            batch.add(grab(in));
+            if (batch.size() < max) {
+              pull(in);
+            }
+            emitIfReady();
+          }
+
+          @Override
+          public void onUpstreamFinish() {
+            if (batch.isEmpty()) {
+              completeStage();
+            } else {
+              emitIfReady();
+            }
+          }
+        });
+        setHandler(out, new AbstractOutHandler() {
+          @Override
+          public void onPull() {
+            emitIfReady();
+          }
+        });
+      }
+
+      @Override
+      public void preStart() {
+        pull(in);
+      }
+
+      private void measureRate(long now) {
+        windowArrivals++;
+        long elapsed = now - windowStarted;
+        if (elapsed >= RATE_WINDOW_NANOS) {
+          loaded = windowArrivals * 1e9 / elapsed >= lingerFromRate;
+          windowStarted = now;
+          windowArrivals = 0;
+        }
+      }
+
+      private void emitIfReady() {
+        if (batch.isEmpty() || !isAvailable(out)) {
+          return;
+        }
+        boolean closed = isClosed(in);
+        if (batch.size() >= max || closed || lingerOver || !loaded || linger.isZero()) {
+          List<T> full = batch;
+          batch = new ArrayList<>();
+          lingerOver = false;
+          cancelTimer(LINGER);
+          push(out, full);
+          if (closed) {
+            completeStage();
+          } else if (!hasBeenPulled(in)) {
+            pull(in);
+          }
+        } else if (!isTimerActive(LINGER)) {
+          long waited = nanoTime.getAsLong() - batchStarted;
+          scheduleOnce(LINGER, linger.minusNanos(Math.min(waited, linger.toNanos())));
+        }
+      }
+
+      @Override
+      public void onTimer(Object key) {
+        lingerOver = true;
+        emitIfReady();
+      }
+    };
+  }
+}
