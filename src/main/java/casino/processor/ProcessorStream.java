@@ -73,8 +73,10 @@ public final class ProcessorStream {
     int prefetch = settings.rabbit().prefetch();
     // Messages gather into a batch while the workers are busy, and under load also for a
     // moment longer (see LingeringBatch). Batches in the workers, one gathering and one being
-    // acked: inside the prefetch window.
-    int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (WORKER_PARALLELISM + 2)));
+    // acked hold at most half the prefetch window: with the pipeline full, the broker can still
+    // send the next batches instead of waiting for an ack (on a 400,000 backlog, 2,000 against
+    // 1,000 gave 3-12 % more in four alternating pairs).
+    int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (2 * (WORKER_PARALLELISM + 2))));
     Settings.Processor processor = settings.processor();
     return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue())
         .via(new LingeringBatch<>(maxBatch, processor.batchLinger(), processor.lingerFromRate()))
