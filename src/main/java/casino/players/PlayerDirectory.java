@@ -6,6 +6,10 @@ import casino.concurrent.Failures;
 import casino.enrich.Player;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
+import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -113,22 +117,35 @@ public final class PlayerDirectory implements AutoCloseable {
   }
 
   private void answer(List<Lookup> batch) {
+    Map<Long, Player> players;
     try {
-      Long[] ids = batch.stream().flatMap(l -> l.ids().stream()).distinct().toArray(Long[]::new);
-      Map<Long, Player> found = new HashMap<>();
-      for (Record3<Long, String, OffsetDateTime> row : sql
-          .resultQuery(lookupSql, (Object) ids)
-          .coerce(PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)
-          .fetch()) {
-        OffsetDateTime signedIn = row.value3();
-        found.put(row.value1(), new Player(row.value1(), row.value2(), signedIn == null ? null : signedIn.toInstant()));
-      }
-      // Every lookup of the query gets the query's players: a superset of its own, read-only.
-      Map<Long, Player> players = Collections.unmodifiableMap(found);
-      batch.forEach(l -> l.result().complete(players));
-    } catch (RuntimeException e) {
+      players = query(batch.stream().flatMap(l -> l.ids().stream()).distinct().toArray(Long[]::new));
+    } catch (SQLException | RuntimeException e) {
       PlayersUnavailableException failure = new PlayersUnavailableException("player lookup failed: " + Failures.rootMessage(e), e);
       batch.forEach(l -> l.result().completeExceptionally(failure));
+      return;
+    }
+    // Every lookup of the query gets the query's players: a superset of its own, read-only.
+    batch.forEach(l -> l.result().complete(players));
+  }
+
+  /**
+   * jOOQ's SQL, rendered once, run as a prepared statement; jOOQ reads the rows. Running it
+   * through jOOQ as plain SQL would parse and render the SQL again for every query.
+   */
+  private Map<Long, Player> query(Long[] ids) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+         PreparedStatement statement = connection.prepareStatement(lookupSql)) {
+      statement.setArray(1, connection.createArrayOf("bigint", ids));
+      try (ResultSet rows = statement.executeQuery()) {
+        Map<Long, Player> found = new HashMap<>();
+        for (Record row : sql.fetch(rows, PLAYERS.ID, PLAYERS.EMAIL, PLAYERS.LAST_SIGNED_IN_AT)) {
+          Long id = row.get(PLAYERS.ID);
+          OffsetDateTime signedIn = row.get(PLAYERS.LAST_SIGNED_IN_AT);
+          found.put(id, new Player(id, row.get(PLAYERS.EMAIL), signedIn == null ? null : signedIn.toInstant()));
+        }
+        return Collections.unmodifiableMap(found);
+      }
     }
   }
 
