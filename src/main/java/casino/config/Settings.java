@@ -38,7 +38,7 @@ public record Settings(
           new Http(c.getString("http.host"), port(c, "http.port")),
           new Processor(
               positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
-              notNegative(c, "processor.batch-linger"), notNegativeRate(c, "processor.linger-from-rate")),
+              notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0)),
           Cluster.from(c.getConfig("cluster")),
           Publisher.from(c.getConfig("publisher")));
     } catch (ConfigException e) {
@@ -226,9 +226,13 @@ public record Settings(
   }
 
   private static int atLeastOne(Config c, String path) {
+    return atLeast(c, path, 1);
+  }
+
+  private static int atLeast(Config c, String path, int min) {
     int value = c.getInt(path);
-    if (value < 1) {
-      throw new InvalidSettingsException(path + " must be at least 1, got " + value);
+    if (value < min) {
+      throw new InvalidSettingsException(path + " must be at least " + min + ", got " + value);
     }
     return value;
   }
@@ -242,25 +246,18 @@ public record Settings(
   }
 
   private static Duration positive(Config c, String path) {
-    Duration value = c.getDuration(path);
-    if (value.isNegative() || value.isZero()) {
-      throw new InvalidSettingsException(path + " must be a positive duration, got " + value);
-    }
-    return value;
+    return duration(c, path, false);
   }
 
   private static Duration notNegative(Config c, String path) {
-    Duration value = c.getDuration(path);
-    if (value.isNegative()) {
-      throw new InvalidSettingsException(path + " must not be negative, got " + value);
-    }
-    return value;
+    return duration(c, path, true);
   }
 
-  private static int notNegativeRate(Config c, String path) {
-    int value = c.getInt(path);
-    if (value < 0) {
-      throw new InvalidSettingsException(path + " must not be negative, got " + value);
+  private static Duration duration(Config c, String path, boolean zeroAllowed) {
+    Duration value = c.getDuration(path);
+    if (value.isNegative() || (value.isZero() && !zeroAllowed)) {
+      throw new InvalidSettingsException(
+          path + (zeroAllowed ? " must not be negative" : " must be a positive duration") + ", got " + value);
     }
     return value;
   }

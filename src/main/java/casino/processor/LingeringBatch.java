@@ -23,7 +23,7 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  */
 final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
   /** Arrival rates are measured over windows of this length. */
-  static final long RATE_WINDOW_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long RATE_WINDOW_NANOS = Duration.ofMillis(100).toNanos();
   private static final String LINGER = "linger";
 
   private final int max;
