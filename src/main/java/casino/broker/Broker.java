@@ -8,6 +8,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 
 /** Connections to RabbitMQ and the queues every component relies on. */
@@ -20,6 +21,15 @@ public final class Broker {
    * delivered them, so each component reconnects itself and knows what was lost.
    */
   public static Connection connect(Settings.Rabbit rabbit, String connectionName) throws BrokerUnavailableException {
+    return connect(rabbit, connectionName, null);
+  }
+
+  /**
+   * As {@link #connect(Settings.Rabbit, String)}, with consumer callbacks run by
+   * {@code consumerDispatch}; null: the client's own pool.
+   */
+  public static Connection connect(Settings.Rabbit rabbit, String connectionName, ExecutorService consumerDispatch)
+      throws BrokerUnavailableException {
     ConnectionFactory factory = new ConnectionFactory();
     try {
       factory.setUri(rabbit.uri());
@@ -33,7 +43,7 @@ public final class Broker {
     factory.setTopologyRecoveryEnabled(false);
     factory.setRequestedHeartbeat(10);
     try {
-      return factory.newConnection(connectionName);
+      return factory.newConnection(consumerDispatch, connectionName);
     } catch (IOException | TimeoutException e) {
       String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
       if (e.getCause() != null && e.getCause().getMessage() != null) {

@@ -1,6 +1,10 @@
 package casino.concurrent;
 
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a callback on the thread that completes the future.
@@ -11,6 +15,41 @@ import java.util.concurrent.Executor;
  */
 public final class SameThread {
   public static final Executor EXECUTOR = Runnable::run;
+
+  /**
+   * The same as an {@link ExecutorService}, for libraries that want one (amqp-client's consumer
+   * dispatch). Never shuts down: it owns no thread. Only for callbacks that never block.
+   */
+  public static final ExecutorService EXECUTOR_SERVICE = new AbstractExecutorService() {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public void shutdown() {
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return false;
+    }
+  };
 
   private SameThread() {}
 }

@@ -17,7 +17,11 @@ public final class AmqpSource {
 
   /** One connection; fails when it is lost. Each materialization has its own control. */
   public static Source<CommittableMessage, AmqpControl> committable(Settings.Rabbit rabbit, String queue) {
-    return Source.fromGraph(new AmqpSourceStage(rabbit, queue, null));
+    return committable(rabbit, queue, Coalescing.NONE);
+  }
+
+  public static Source<CommittableMessage, AmqpControl> committable(Settings.Rabbit rabbit, String queue, Coalescing coalescing) {
+    return Source.fromGraph(new AmqpSourceStage(rabbit, queue, coalescing, null));
   }
 
   /**
@@ -25,10 +29,14 @@ public final class AmqpSource {
    * materialized once: its control spans every reconnection.
    */
   public static Source<CommittableMessage, AmqpControl> reconnecting(Settings.Rabbit rabbit, String queue) {
+    return reconnecting(rabbit, queue, Coalescing.NONE);
+  }
+
+  public static Source<CommittableMessage, AmqpControl> reconnecting(Settings.Rabbit rabbit, String queue, Coalescing coalescing) {
     AmqpControl control = new AmqpControl();
     RestartSettings backoff = RestartSettings.create(rabbit.reconnectMinBackoff(), rabbit.reconnectMaxBackoff(), 0.2);
     return RestartSource.onFailuresWithBackoff(backoff,
-            () -> Source.fromGraph(new AmqpSourceStage(rabbit, queue, control)))
+            () -> Source.fromGraph(new AmqpSourceStage(rabbit, queue, coalescing, control)))
         .mapMaterializedValue(notUsed -> control);
   }
 }

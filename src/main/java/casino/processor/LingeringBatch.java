@@ -1,5 +1,6 @@
 package casino.processor;
 
+import casino.ingest.ArrivalRate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,6 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * whatever its size, and under load small batches spend the CPU that the broker needs.
  */
 final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
-  /** Arrival rates are measured over windows of this length. */
-  private static final long RATE_WINDOW_NANOS = Duration.ofMillis(100).toNanos();
   private static final String LINGER = "linger";
 
   private final int max;
@@ -61,15 +60,14 @@ final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
       private long batchStarted;
       private boolean lingerOver;
       private boolean loaded;
-      private long windowStarted = nanoTime.getAsLong();
-      private long windowArrivals;
+      private final ArrivalRate rate = new ArrivalRate(lingerFromRate, nanoTime.getAsLong());
 
       {
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
             long now = nanoTime.getAsLong();
-            measureRate(now);
+            loaded = rate.record(1, now);
             if (batch.isEmpty()) {
               batchStarted = now;
             }
@@ -100,16 +98,6 @@ final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
       @Override
       public void preStart() {
         pull(in);
-      }
-
-      private void measureRate(long now) {
-        windowArrivals++;
-        long elapsed = now - windowStarted;
-        if (elapsed >= RATE_WINDOW_NANOS) {
-          loaded = windowArrivals * 1e9 / elapsed >= lingerFromRate;
-          windowStarted = now;
-          windowArrivals = 0;
-        }
       }
 
       private void emitIfReady() {

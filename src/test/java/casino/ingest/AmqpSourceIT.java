@@ -99,6 +99,59 @@ class AmqpSourceIT {
   }
 
   @Test
+  void underLoadDeliveriesShortOfAWakeBatchAreCollectedByTheTimer() throws Exception {
+    int n = 3_000;
+    publish(n);
+    // Loaded from the first full window (100 ms) on, and the wake batch is never reached: from
+    // then on only the collecting timer brings these messages to the stage.
+    Coalescing neverWoken = new Coalescing(10_000, Duration.ofMillis(20), 0);
+
+    List<String> bodies = await(AmqpSource.committable(rabbit, queue(), neverWoken)
+        .take(n)
+        .mapAsync(4, m -> m.ack().thenApply(done -> text(m)))
+        .runWith(Sink.seq(), materializer));
+
+    assertEquals(n, new HashSet<>(bodies).size());
+    assertEquals(0, broker.depth(queue()));
+  }
+
+  @Test
+  void whenTheLoadIsOverEachDeliveryWakesTheStageAgain() throws Exception {
+    int load = 3_000;
+    publish(load);
+    // Under load the stage is woken every 10 deliveries and collects the rest every 2 s.
+    Coalescing coalescing = new Coalescing(10, Duration.ofSeconds(2), 1_000);
+    Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
+    Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.committable(rabbit, queue(), coalescing)
+        .take(load + 3)
+        .mapAsync(4, m -> m.ack().thenApply(done -> arrivedAt.put(text(m), System.nanoTime())))
+        .toMat(Sink.ignore(), Keep.both())
+        .run(materializer);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (arrivedAt.size() < load && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(load, arrivedAt.size());
+    // The first collection after the load has ended sees the rate fall.
+    Thread.sleep(4_500);
+    // Three single messages 700 ms apart: were they collected every 2 s, at least two would
+    // wait longer than 300 ms.
+    for (int i = 0; i < 3; i++) {
+      String body = "single" + i;
+      long sent = System.nanoTime();
+      broker.channel().basicPublish("", queue(), MessageProperties.PERSISTENT_BASIC, body.getBytes(StandardCharsets.UTF_8));
+      while (!arrivedAt.containsKey(body) && System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(5)) {
+        Thread.sleep(1);
+      }
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(arrivedAt.getOrDefault(body, System.nanoTime()) - sent);
+      assertTrue(waitedMs < 300, body + " reached the stage after " + waitedMs + " ms");
+      Thread.sleep(700);
+    }
+    await(running.second());
+    assertEquals(0, broker.depth(queue()));
+  }
+
+  @Test
   void aSlowConsumerNeverHoldsMoreThanPrefetchUnacked() throws Exception {
     int n = 200;
     publish(n);
