@@ -17,8 +17,12 @@ public final class EventJson {
   private EventJson() {}
 
   public static String line(EnrichedEvent enriched) {
+    return append(new StringBuilder(384), enriched).toString();
+  }
+
+  /** The line, without a newline, appended to {@code out}; returns {@code out}. */
+  public static StringBuilder append(StringBuilder out, EnrichedEvent enriched) {
     CasinoEvent e = enriched.event();
-    StringBuilder out = new StringBuilder(384);
     out.append("{\"id\":").append(e.id());
     out.append(",\"player_id\":").append(e.playerId());
     if (e.type().playedInGame()) {
@@ -55,7 +59,7 @@ public final class EventJson {
     }
     out.append(",\"description\":");
     string(out, enriched.description());
-    return out.append('}').toString();
+    return out.append('}');
   }
 
   /** A JSON string: quote, backslash and control characters escaped, everything else as is. */

@@ -10,7 +10,6 @@ import casino.domain.InvalidEventException;
 import casino.domain.WireFormat;
 import casino.enrich.EnrichedEvent;
 import casino.enrich.Enricher;
-import casino.enrich.EventJson;
 import casino.enrich.Worker;
 import casino.ingest.AmqpControl;
 import casino.ingest.AmqpSource;
@@ -49,8 +48,8 @@ public final class ProcessorStream {
 
   private enum Settle { ACK, REQUEUE }
 
-  /** {@code line} is the output of an enriched event; null when the message was dead-lettered. */
-  private record Outcome(CommittableMessage message, EnrichedEvent enriched, String line, Settle settle) {}
+  /** {@code enriched} is null when the message was dead-lettered. */
+  private record Outcome(CommittableMessage message, EnrichedEvent enriched, Settle settle) {}
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -127,7 +126,7 @@ public final class ProcessorStream {
       return deadLetter(message, result.failure(), event);
     }
     return CompletableFuture.completedFuture(
-        new Outcome(message, result.enriched(), EventJson.line(result.enriched()), Settle.ACK));
+        new Outcome(message, result.enriched(), Settle.ACK));
   }
 
   private CompletionStage<List<Enricher.Result>> enrich(List<CasinoEvent> events) {
@@ -151,11 +150,11 @@ public final class ProcessorStream {
         kv("delivery_tag", message.deliveryTag()), kv("reason", reason));
     return deadLetters.send(message.body(), message.properties(), reason).handle((done, failure) -> {
       if (failure == null) {
-        return new Outcome(message, null, null, Settle.ACK);
+        return new Outcome(message, null, Settle.ACK);
       }
       log.error("could not dead-letter, the message goes back to the queue: {}", failure.getMessage(),
           kv("delivery_tag", message.deliveryTag()));
-      return new Outcome(message, null, null, Settle.REQUEUE);
+      return new Outcome(message, null, Settle.REQUEUE);
     });
   }
 
@@ -163,7 +162,7 @@ public final class ProcessorStream {
   private CompletionStage<Done> writeCountAndSettle(List<Outcome> batch) {
     List<Outcome> processed = batch.stream().filter(o -> o.enriched() != null).toList();
     try {
-      output.write(processed.stream().map(Outcome::line).toList());
+      output.write(processed.stream().map(Outcome::enriched).toList());
     } catch (IOException e) {
       // Without stdout nothing can be delivered: stop, and let the broker redeliver.
       return CompletableFuture.failedFuture(new IllegalStateException("cannot write to standard output: " + e.getMessage(), e));
