@@ -14,10 +14,8 @@ import java.util.concurrent.TimeUnit;
  * which on a 2-core machine means a new thread per callback. Only for short callbacks.
  */
 public final class SameThread {
-  public static final Executor EXECUTOR = Runnable::run;
-
   /**
-   * The same as an {@link ExecutorService}, for libraries that want one (amqp-client's consumer
+   * As an {@link ExecutorService}, for libraries that want one (amqp-client's consumer
    * dispatch). Never shuts down: it owns no thread. Only for callbacks that never block.
    */
   public static final ExecutorService EXECUTOR_SERVICE = new AbstractExecutorService() {
@@ -50,6 +48,8 @@ public final class SameThread {
       return false;
     }
   };
+
+  public static final Executor EXECUTOR = EXECUTOR_SERVICE;
 
   private SameThread() {}
 }

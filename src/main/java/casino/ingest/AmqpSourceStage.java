@@ -176,19 +176,25 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
       wakeupPending.set(false);
       int taken = drainInbox();
       if (coalescing.enabled() && !stopping) {
-        int want = arrivals.record(taken, System.nanoTime()) ? coalescing.wakeBatch() : 1;
-        if (want != wakeAt) {
-          wakeAt = want;
-          if (want > 1) {
-            scheduleWithFixedDelay(COLLECT, coalescing.maxDelay(), coalescing.maxDelay());
-          } else {
-            cancelTimer(COLLECT);
-            // A delivery that read the old threshold did not wake us: it is in the inbox now.
-            drainInbox();
-          }
-        }
+        adjustWakeUps(arrivals.record(taken, System.nanoTime()));
       }
       pushIfReady();
+    }
+
+    /** Under load: woken once per batch's worth, the rest collected by a timer; else at once. */
+    private void adjustWakeUps(boolean loaded) {
+      int want = loaded ? coalescing.wakeBatch() : 1;
+      if (want == wakeAt) {
+        return;
+      }
+      wakeAt = want;
+      if (loaded) {
+        scheduleWithFixedDelay(COLLECT, coalescing.maxDelay(), coalescing.maxDelay());
+      } else {
+        cancelTimer(COLLECT);
+        // A delivery that read the old threshold did not wake us: it is in the inbox now.
+        drainInbox();
+      }
     }
 
     private int drainInbox() {

@@ -7,7 +7,8 @@ import java.time.Duration;
  * tens of thousands of messages a second waking the stage for every few of them costs the
  * CPU the broker needs. While messages arrive at {@code fromRate} a second or faster, the stage
  * is woken once {@code wakeBatch} have arrived, and collects the rest every {@code maxDelay};
- * slower than that, every delivery wakes it at once.
+ * slower than that, every delivery wakes it at once. The processor's batches follow the same
+ * policy: up to {@code wakeBatch} events, lingering up to {@code maxDelay} under that load.
  */
 public record Coalescing(int wakeBatch, Duration maxDelay, double fromRate) {
   /** Every delivery wakes the stage at once. */

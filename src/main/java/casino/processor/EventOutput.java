@@ -2,6 +2,7 @@ package casino.processor;
 
 import casino.enrich.EnrichedEvent;
 import casino.enrich.EventJson;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -13,24 +14,21 @@ import java.util.List;
  * Standard output, where the product's output goes: one JSON line per event and nothing else.
  * A batch is flushed before its messages are acked, so an acked event is always written out.
  *
- * <p>Lines are built in one reused builder and copied as bytes into one 64 KiB buffer: a line
- * is almost always ASCII, and per event a string, its bytes and a builder were a sixth of what
- * the processor allocated.
+ * <p>Lines are built in one reused builder and, being almost always ASCII, copied as bytes into
+ * one reused array: per event a string, its bytes and a builder were a sixth of what the
+ * processor allocated. The 64 KiB buffer makes a write system call per 64 KiB or batch.
  */
 final class EventOutput {
-  private static final int BUFFER_BYTES = 1 << 16;
-
   private final OutputStream out;
   private final StringBuilder line = new StringBuilder(512);
-  private final byte[] buffer = new byte[BUFFER_BYTES];
-  private int buffered;
+  private byte[] ascii = new byte[512];
 
   EventOutput() {
     this(new FileOutputStream(FileDescriptor.out));
   }
 
   EventOutput(OutputStream out) {
-    this.out = out;
+    this.out = new BufferedOutputStream(out, 1 << 16);
   }
 
   synchronized void write(List<EnrichedEvent> events) throws IOException {
@@ -40,47 +38,24 @@ final class EventOutput {
     for (EnrichedEvent event : events) {
       line.setLength(0);
       EventJson.append(line, event).append('\n');
-      copy(line);
+      write(line);
     }
-    out.write(buffer, 0, buffered);
-    buffered = 0;
     out.flush();
   }
 
-  private void copy(StringBuilder text) throws IOException {
+  private void write(StringBuilder text) throws IOException {
     int length = text.length();
-    if (buffered + length > buffer.length) {
-      drain();
+    if (ascii.length < length) {
+      ascii = new byte[2 * length];
     }
-    int start = buffered;
-    for (int i = 0; i < length && buffered < buffer.length; i++) {
+    for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
       if (c >= 0x80) {
-        break;
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        return;
       }
-      buffer[buffered++] = (byte) c;
+      ascii[i] = (byte) c;
     }
-    if (buffered - start < length) {
-      // Not ASCII (or longer than the buffer): the encoder's way.
-      buffered = start;
-      copy(text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private void copy(byte[] bytes) throws IOException {
-    if (buffered + bytes.length > buffer.length) {
-      drain();
-    }
-    if (bytes.length > buffer.length) {
-      out.write(bytes);
-      return;
-    }
-    System.arraycopy(bytes, 0, buffer, buffered, bytes.length);
-    buffered += bytes.length;
-  }
-
-  private void drain() throws IOException {
-    out.write(buffer, 0, buffered);
-    buffered = 0;
+    out.write(ascii, 0, length);
   }
 }

@@ -1,6 +1,7 @@
 package casino.processor;
 
 import casino.ingest.ArrivalRate;
+import casino.ingest.Coalescing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +34,23 @@ final class LingeringBatch<T> extends GraphStage<FlowShape<T, List<T>>> {
   private final Outlet<List<T>> out = Outlet.create("LingeringBatch.out");
   private final FlowShape<T, List<T>> shape = FlowShape.of(in, out);
 
-  /** {@code linger} zero: never waits, a batch is what arrived while downstream was busy. */
-  LingeringBatch(int max, Duration linger, double lingerFromRate) {
-    this(max, linger, lingerFromRate, System::nanoTime);
+  /**
+   * Batches of up to {@code policy.wakeBatch()}, lingering up to {@code policy.maxDelay()} from
+   * {@code policy.fromRate()}: the source's wake-ups and the batches follow one policy. A zero
+   * delay never waits: a batch is what arrived while downstream was busy.
+   */
+  LingeringBatch(Coalescing policy) {
+    this(policy, System::nanoTime);
   }
 
   LingeringBatch(int max, Duration linger, double lingerFromRate, LongSupplier nanoTime) {
-    if (max < 1 || linger.isNegative() || lingerFromRate < 0) {
-      throw new IllegalArgumentException("max must be at least 1, linger and lingerFromRate not negative");
-    }
-    this.max = max;
-    this.linger = linger;
-    this.lingerFromRate = lingerFromRate;
+    this(new Coalescing(max, linger, lingerFromRate), nanoTime);
+  }
+
+  private LingeringBatch(Coalescing policy, LongSupplier nanoTime) {
+    this.max = policy.wakeBatch();
+    this.linger = policy.maxDelay();
+    this.lingerFromRate = policy.fromRate();
     this.nanoTime = nanoTime;
   }
 

@@ -80,9 +80,9 @@ public final class ProcessorStream {
     Settings.Processor processor = settings.processor();
     // Under the same load the source wakes up once per batch's worth of deliveries, and
     // collects stragglers every linger period: the batch waits for them anyway.
-    Coalescing coalescing = new Coalescing(maxBatch, processor.batchLinger(), processor.lingerFromRate());
-    return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue(), coalescing)
-        .via(new LingeringBatch<>(maxBatch, processor.batchLinger(), processor.lingerFromRate()))
+    Coalescing underLoad = new Coalescing(maxBatch, processor.batchLinger(), processor.lingerFromRate());
+    return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue(), underLoad)
+        .via(new LingeringBatch<>(underLoad))
         .mapAsync(WORKER_PARALLELISM, this::process)
         .mapAsync(1, this::writeCountAndSettle)
         .toMat(Sink.ignore(), Keep.both())

@@ -121,8 +121,8 @@ class LingeringBatchTest {
 
   @Test
   void aNegativeLingerIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new LingeringBatch<Integer>(10, Duration.ofMillis(-1), 0));
-    assertThrows(IllegalArgumentException.class, () -> new LingeringBatch<Integer>(0, LINGER, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LingeringBatch<Integer>(10, Duration.ofMillis(-1), 0, System::nanoTime));
+    assertThrows(IllegalArgumentException.class, () -> new LingeringBatch<Integer>(0, LINGER, 0, System::nanoTime));
   }
 
   /** 200 events within 100 ms (2,000 a second), each taken at once since not yet loaded. */
