@@ -35,22 +35,36 @@ public final class Enricher {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
   private static final Duration UNKNOWN_PLAYER_WARNING_EVERY = Duration.ofMinutes(1);
 
-  /** The outcome for one event: exactly one of {@code enriched} and {@code failure} is set. */
-  public record Result(EnrichedEvent enriched, String failure) {}
+  /**
+   * The outcome for one event: exactly one of {@code enriched} and {@code failure} is set. A
+   * {@code permanent} failure is not retried: the event can never be enriched.
+   */
+  public record Result(EnrichedEvent enriched, String failure, boolean permanent) {
+    static Result of(EnrichedEvent enriched) {
+      return new Result(enriched, null, false);
+    }
+
+    static Result transientFailure(String failure) {
+      return new Result(null, failure, false);
+    }
+  }
 
   private final QuoteSource quotes;
   private final PlayerDirectory players;
+  private final Duration quoteTtl;
   private final Clock clock;
   private final UnknownPlayers unknown;
 
-  public Enricher(QuoteSource quotes, PlayerDirectory players, Clock clock) {
+  /** {@code quoteTtl}: quotes are used for conversion no later than this after their fetch (SPEC 4.1). */
+  public Enricher(QuoteSource quotes, PlayerDirectory players, Duration quoteTtl, Clock clock) {
     this.quotes = quotes;
     this.players = players;
+    this.quoteTtl = quoteTtl;
     this.clock = clock;
     this.unknown = new UnknownPlayers(clock, UNKNOWN_PLAYER_WARNING_EVERY, 100_000);
   }
 
-  /** One result per event, in the same order. */
+  /** One result per event, in the same order; a failure is per event, never for the batch. */
   public CompletionStage<List<Result>> enrich(List<CasinoEvent> events, Instant deadline, String worker) {
     Map<Long, Result> results = new HashMap<>();
     return attempt(events, deadline, worker, FIRST_BACKOFF, results)
@@ -64,9 +78,10 @@ public final class Enricher {
       Instant retryAt = clock.instant().plus(backoff);
       for (CasinoEvent event : pending) {
         Result result = failures.get(event.id());
-        if (result.enriched() != null || !retryAt.isBefore(deadline)) {
-          results.put(event.id(), result.enriched() != null ? result
-              : new Result(null, "not enriched within the timeout: " + result.failure()));
+        if (result.enriched() != null || result.permanent()) {
+          results.put(event.id(), result);
+        } else if (!retryAt.isBefore(deadline)) {
+          results.put(event.id(), Result.transientFailure("not enriched within the timeout: " + result.failure()));
         } else {
           retry.add(event);
         }
@@ -92,8 +107,16 @@ public final class Enricher {
     return rates.thenCombine(known, (q, p) -> {
       Map<Long, Result> results = new HashMap<>();
       Map<Long, List<Long>> unknownPlayers = new HashMap<>();
+      Instant now = clock.instant();
       for (CasinoEvent event : pending) {
-        Result result = enrichOne(event, q, p);
+        Result result;
+        try {
+          result = enrichOne(event, q, p, now);
+        } catch (RuntimeException e) {
+          // A defect met by one event's values fails that event, not the batch.
+          log.error("enrichment of event {} failed", event.id(), e);
+          result = new Result(null, "enrichment failed: " + Failures.message(e), true);
+        }
         results.put(event.id(), result);
         if (result.enriched() != null && result.enriched().player() == null) {
           unknownPlayers.computeIfAbsent(event.playerId(), id -> new ArrayList<>()).add(event.id());
@@ -104,17 +127,30 @@ public final class Enricher {
     });
   }
 
-  private static Result enrichOne(CasinoEvent event, Outcome<Quotes> rates, Outcome<Map<Long, Player>> players) {
+  private Result enrichOne(CasinoEvent event, Outcome<Quotes> rates, Outcome<Map<Long, Player>> players, Instant now) {
     if (players.failure() != null) {
-      return new Result(null, players.failure());
+      return Result.transientFailure(players.failure());
     }
-    if (needsRate(event) && rates.failure() != null) {
-      return new Result(null, rates.failure());
+    Long amountEur = null;
+    if (event.money() != null) {
+      if (!needsRate(event)) {
+        amountEur = event.money().minorUnits();
+      } else if (rates.failure() != null) {
+        return Result.transientFailure(rates.failure());
+      } else if (!rates.value().freshAt(now, quoteTtl)) {
+        // Checked where the amount is converted: the quotes may have been handed out before a slow query.
+        return Result.transientFailure("quotes fetched at " + rates.value().fetchedAt() + " are older than " + quoteTtl);
+      } else {
+        try {
+          amountEur = AmountConverter.toEurCents(event.money(), rates.value());
+        } catch (ArithmeticException e) {
+          return new Result(null, "amount " + event.money().minorUnits() + " " + event.money().currency()
+              + " has no EUR value in range at quote " + rates.value().perEur(event.money().currency()), true);
+        }
+      }
     }
-    Long amountEur = event.money() == null ? null
-        : needsRate(event) ? AmountConverter.toEurCents(event.money(), rates.value()) : event.money().minorUnits();
     Player player = players.value().get(event.playerId());
-    return new Result(new EnrichedEvent(event, amountEur, player, Describer.describe(event, amountEur, player)), null);
+    return Result.of(new EnrichedEvent(event, amountEur, player, Describer.describe(event, amountEur, player)));
   }
 
   private static boolean needsRate(CasinoEvent event) {

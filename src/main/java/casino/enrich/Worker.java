@@ -3,7 +3,10 @@ package casino.enrich;
 import casino.domain.CasinoEvent;
 import java.time.Duration;
 import java.time.Instant;
+import casino.concurrent.Failures;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -16,8 +19,9 @@ import org.apache.pekko.actor.typed.javadsl.Routers;
 
 /**
  * One enrichment worker of a supervised pool. It holds no state: each batch's enrichment runs
- * asynchronously and answers its asker. A worker that fails is restarted with backoff; the
- * asker's timeout then dead-letters the batch's events, so none is dropped.
+ * asynchronously and answers its asker with one result per event, failures included. A worker
+ * that fails (a malformed request) is restarted with backoff; the asker's timeout then
+ * dead-letters that request's events, so none is dropped.
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
@@ -53,8 +57,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onEnrich(Enrich enrich) {
-    enricher.enrich(enrich.events(), enrich.deadline(), name)
-        .thenAccept(results -> enrich.replyTo().tell(new Enriched(results)));
+    List<CasinoEvent> events = List.copyOf(enrich.events());
+    CompletionStage<List<Enricher.Result>> enriched;
+    try {
+      enriched = enricher.enrich(events, enrich.deadline(), name);
+    } catch (RuntimeException e) {
+      enriched = CompletableFuture.failedFuture(e);
+    }
+    // Whatever happens, the asker hears about every event: a batch is never left to its timeout.
+    enriched.whenComplete((results, failure) -> enrich.replyTo().tell(new Enriched(failure == null ? results
+        : events.stream().map(e -> Enricher.Result.transientFailure("enrichment failed: " + Failures.message(failure))).toList())));
     return this;
   }
 }

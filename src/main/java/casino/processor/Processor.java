@@ -13,6 +13,7 @@ import casino.quotes.QuoteStore;
 import casino.quotes.RatesClient;
 import casino.view.ViewActor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -52,7 +55,15 @@ public final class Processor {
   public static Behavior<Void> create(Settings settings) {
     return Behaviors.setup(context -> {
       wire(context, settings, Clock.systemUTC());
-      return Behaviors.empty();
+      // The view holds what no restart could rebuild: if it stops, the node stops (exit status
+      // 1) and its unacked events go to the other nodes, rather than run on uncounted.
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, stopped -> {
+            log.error("{} stopped; shutting the node down", stopped.getRef().path().name());
+            CoordinatedShutdown.get(context.getSystem()).runAll(NodeFailure.INSTANCE);
+            return Behaviors.same();
+          })
+          .build();
     });
   }
 
@@ -71,32 +82,39 @@ public final class Processor {
     QuoteStore quoteStore = new QuoteStore(settings.redis(), settings.redis().keyPrefix(), clock);
     RatesClient rates = new RatesClient(settings.rates(), clock);
     ActorRef<QuoteCache.Command> quoteCache = ClusterSingleton.get(system)
-        .init(SingletonActor.of(QuoteCache.create(settings.rates(), rates, quoteStore, clock), "quote-cache"));
+        .init(SingletonActor.of(Behaviors.supervise(QuoteCache.create(settings.rates(), rates, quoteStore, clock))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "quote-cache"));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
     PlayerDirectory players = new PlayerDirectory(settings.database(), blocking);
-    Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players, clock);
+    Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players,
+        settings.rates().ttl(), clock);
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
     ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(clock), "view");
+    context.watch(view);
     DeadLetters deadLetters = new DeadLetters(settings.rabbit(), clock);
+    Progress progress = new Progress(clock, Duration.ofSeconds(5));
 
     Pair<AmqpControl, CompletionStage<Done>> stream =
-        new ProcessorStream(system, settings, workers, view, deadLetters, clock).run();
+        new ProcessorStream(system, settings, workers, view, deadLetters, progress, clock).run();
     AmqpControl source = stream.first();
     stream.second().whenComplete((done, failure) -> {
       if (failure != null) {
         log.error("processing stream failed; shutting down", failure);
-        shutdown.run(CoordinatedShutdown.unknownReason());
+        shutdown.run(NodeFailure.INSTANCE);
+      } else if (!source.draining()) {
+        log.error("processing stream ended without a drain; shutting down");
+        shutdown.run(NodeFailure.INSTANCE);
       }
     });
 
-    Routes routes = new Routes(view, system.scheduler(), () -> readiness(source, quoteStore, players, blocking));
+    Routes routes = new Routes(view, system.scheduler(), () -> readiness(source, quoteStore, players, progress, blocking));
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         log.error("cannot serve HTTP on {}:{}: {}", settings.http().host(), settings.http().port(), failure.getMessage());
-        shutdown.run(CoordinatedShutdown.unknownReason());
+        shutdown.run(NodeFailure.INSTANCE);
       } else {
         log.info("HTTP API at http://{}:{}/materialized", settings.http().host(), bound.localAddress().getPort());
       }
@@ -129,15 +147,16 @@ public final class Processor {
   }
 
   private static CompletionStage<Map<String, Boolean>> readiness(AmqpControl source, QuoteStore quotes,
-      PlayerDirectory players, Executor blocking) {
+      PlayerDirectory players, Progress progress, Executor blocking) {
     return CompletableFuture.supplyAsync(() -> {
       Map<String, Boolean> checks = new LinkedHashMap<>();
       checks.put("broker", source.connected());
       checks.put("redis", quotes.connected());
       checks.put("database", players.reachable());
+      checks.put("progress", progress.moving());
       return checks;
-    }, blocking).completeOnTimeout(Map.of("broker", source.connected(), "redis", quotes.connected(), "database", false),
-        3, TimeUnit.SECONDS);
+    }, blocking).completeOnTimeout(Map.of("broker", source.connected(), "redis", quotes.connected(), "database", false,
+        "progress", progress.moving()), 3, TimeUnit.SECONDS);
   }
 
 }

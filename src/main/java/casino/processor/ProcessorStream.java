@@ -2,6 +2,7 @@ package casino.processor;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import casino.concurrent.Failures;
 import casino.concurrent.SameThread;
 import casino.config.Settings;
 import casino.deadletter.DeadLetters;
@@ -45,6 +46,9 @@ public final class ProcessorStream {
   private static final Logger log = LoggerFactory.getLogger(ProcessorStream.class);
   static final int WORKER_PARALLELISM = 2;
   static final int MAX_BATCH = 250;
+  private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration COUNT_FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration COUNT_MAX_BACKOFF = Duration.ofSeconds(2);
 
   private enum Settle { ACK, REQUEUE }
 
@@ -57,19 +61,21 @@ public final class ProcessorStream {
   private final ActorRef<ViewActor.Command> view;
   private final DeadLetters deadLetters;
   private final Clock clock;
+  private final Progress progress;
   private final EventOutput output = new EventOutput();
 
-  public ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
-      ActorRef<ViewActor.Command> view, DeadLetters deadLetters, Clock clock) {
+  ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
+      ActorRef<ViewActor.Command> view, DeadLetters deadLetters, Progress progress, Clock clock) {
     this.system = system;
     this.settings = settings;
     this.workers = workers;
     this.view = view;
     this.deadLetters = deadLetters;
+    this.progress = progress;
     this.clock = clock;
   }
 
-  public Pair<AmqpControl, CompletionStage<Done>> run() {
+  Pair<AmqpControl, CompletionStage<Done>> run() {
     int prefetch = settings.rabbit().prefetch();
     // Messages gather into a batch while the workers are busy, and under load also for a
     // moment longer (see LingeringBatch). Batches in the workers, one gathering and one being
@@ -97,9 +103,10 @@ public final class ProcessorStream {
       try {
         decoded.add(WireFormat.decode(message.body()));
         rejected.add(null);
-      } catch (InvalidEventException e) {
+      } catch (InvalidEventException | RuntimeException e) {
         decoded.add(null);
-        rejected.add(deadLetter(message, e.getMessage(), null));
+        rejected.add(deadLetter(message, e instanceof InvalidEventException ? e.getMessage()
+            : "undecodable payload: " + Failures.message(e), null));
       }
     }
     List<CasinoEvent> events = decoded.stream().filter(Objects::nonNull).toList();
@@ -172,14 +179,42 @@ public final class ProcessorStream {
         .toList();
     CompletionStage<?> recorded = counted.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, replyTo -> new ViewActor.Record(counted, replyTo),
-            Duration.ofSeconds(10), system.scheduler());
+        : count(counted, COUNT_FIRST_BACKOFF);
     return recorded.thenComposeAsync(r -> settle(batch), SameThread.EXECUTOR).exceptionally(failure -> {
-      // The source restarted (or the view did not answer): the broker redelivers these, and the
-      // view counts each id once.
+      // The source restarted: the broker redelivers these, and the view counts each id once.
       log.warn("batch of {} not acked, it will be redelivered: {}", batch.size(), failure.getMessage());
       return Done.getInstance();
     });
+  }
+
+  /**
+   * Counted, however long it takes: a batch is acked only once the view has it, and later
+   * batches wait (an ack up to a later delivery tag would ack this one too). A retry is
+   * harmless, the view counts each id once. Ends only with the actor system.
+   */
+  private CompletionStage<ViewActor.Recorded> count(List<ViewActor.Counted> counted, Duration backoff) {
+    return AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, replyTo -> new ViewActor.Record(counted, replyTo),
+            COUNT_TIMEOUT, system.scheduler())
+        .handleAsync((recorded, failure) -> {
+          if (failure == null) {
+            progress.counted();
+            return CompletableFuture.completedFuture(recorded);
+          }
+          progress.countFailed();
+          log.warn("counting a batch of {} failed, retrying in {} ms; it is not acked meanwhile: {}",
+              counted.size(), backoff.toMillis(), Failures.message(failure));
+          Duration next = backoff.multipliedBy(2).compareTo(COUNT_MAX_BACKOFF) > 0 ? COUNT_MAX_BACKOFF : backoff.multipliedBy(2);
+          CompletableFuture<ViewActor.Recorded> retried = new CompletableFuture<>();
+          system.scheduler().scheduleOnce(backoff, () -> count(counted, next).whenComplete((r, f) -> {
+            if (f == null) {
+              retried.complete(r);
+            } else {
+              retried.completeExceptionally(f);
+            }
+          }), system.executionContext());
+          return retried;
+        }, SameThread.EXECUTOR)
+        .thenCompose(r -> r);
   }
 
   private static CompletionStage<Done> settle(List<Outcome> batch) {

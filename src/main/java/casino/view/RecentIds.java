@@ -7,32 +7,38 @@ import java.util.Arrays;
 
 /**
  * Event ids seen within a horizon (at least one hour), in bounded memory: ids are kept in
- * generations by arrival time; a generation older than the horizon is dropped whole. Should the
- * ids of a horizon exceed {@code maxIds}, the oldest generation is dropped early (logged by
- * the caller), so memory stays bounded whatever the rate.
+ * generations; a generation whose ids are all older than the horizon is dropped whole. A
+ * generation ends after a sixth of the horizon or once it holds a sixth of {@code maxIds},
+ * whichever comes first, so that at any rate the cap holds: should the ids of a horizon exceed
+ * {@code maxIds}, the oldest generation (at most a sixth of them) is dropped early (logged by
+ * the caller), never all older ids at once.
  */
 final class RecentIds {
   private static final int GENERATIONS = 6;
 
+  private final Duration horizon;
   private final Duration slice;
   private final long maxIds;
+  private final long generationCapacity;
   private final ArrayDeque<Generation> generations = new ArrayDeque<>();
   private long size;
   private long droppedEarly;
 
   RecentIds(Duration horizon, long maxIds) {
+    this.horizon = horizon;
     this.slice = horizon.dividedBy(GENERATIONS);
     this.maxIds = maxIds;
+    this.generationCapacity = Math.max(1, maxIds / GENERATIONS);
   }
 
   /** True when the id was not seen within the horizon (and is now remembered). */
   boolean add(long id, Instant now) {
-    rotate(now);
     for (Generation g : generations) {
       if (g.ids.contains(id)) {
         return false;
       }
     }
+    rotate(now);
     generations.peekLast().ids.add(id);
     size++;
     while (size > maxIds && generations.size() > 1) {
@@ -44,13 +50,21 @@ final class RecentIds {
 
   private void rotate(Instant now) {
     Generation newest = generations.peekLast();
-    if (newest == null || !now.isBefore(newest.start.plus(slice))) {
+    if (newest == null || !now.isBefore(newest.start.plus(slice)) || newest.ids.size() >= generationCapacity) {
       generations.addLast(new Generation(now));
     }
-    // Keep GENERATIONS full slices plus the current one: never less than the horizon.
-    while (generations.size() > GENERATIONS + 1) {
+    // The oldest generation's ids arrived before the next one started: once that start is
+    // beyond the horizon, all of them are.
+    Instant expired = now.minus(horizon);
+    while (generations.size() > 1 && !secondOldestStart().isAfter(expired)) {
       size -= generations.pollFirst().ids.size();
     }
+  }
+
+  private Instant secondOldestStart() {
+    var it = generations.iterator();
+    it.next();
+    return it.next().start;
   }
 
   long size() {

@@ -46,11 +46,18 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Record.class, this::onRecord)
-        .onMessage(Query.class, q -> {
-          q.replyTo().tell(state.snapshot(q.windowSeconds(), clock.instant()));
-          return this;
-        })
+        .onMessage(Query.class, this::onQuery)
         .build();
+  }
+
+  private Behavior<Command> onQuery(Query query) {
+    try {
+      query.replyTo().tell(state.snapshot(query.windowSeconds(), clock.instant()));
+    } catch (IllegalArgumentException e) {
+      // A query the routes should not have let through: its asker times out, the view lives on.
+      getContext().getLog().error("view query refused: {}", e.getMessage());
+    }
+    return this;
   }
 
   private Behavior<Command> onRecord(Record record) {

@@ -64,7 +64,8 @@ public final class ViewState {
         topWins = Top.better(topWins, event.playerId(), tally.wins);
       }
     } else if (event.type() == EventType.DEPOSIT) {
-      tally.depositCents += amountEurCents;
+      // Saturates rather than wraps: a sum past 92 quadrillion cents stays the largest there is.
+      tally.depositCents = saturatedSum(tally.depositCents, amountEurCents == null ? 0 : amountEurCents);
       topDeposits = Top.better(topDeposits, event.playerId(), tally.depositCents);
     }
     return true;
@@ -82,8 +83,14 @@ public final class ViewState {
         inWindow += bucketCount[slot];
       }
     }
-    double minutes = earliest == null ? 1 : Math.max(1.0, Duration.between(earliest, now).toMillis() / 60_000.0);
+    // In seconds, not milliseconds: no pair of instants overflows it.
+    double minutes = earliest == null ? 1 : Math.max(1.0, Duration.between(earliest, now).getSeconds() / 60.0);
     return new Snapshot(eventsTotal, eventsTotal / minutes, (double) inWindow / windowSeconds, topBets, topWins, topDeposits);
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   public long rememberedIds() {

@@ -24,7 +24,22 @@ class WireFormatTest {
         Arguments.of("bet without currency", (UnaryOperator<Event.Builder>) b -> b.clearCurrency(), "bet without currency"),
         Arguments.of("missing id", (UnaryOperator<Event.Builder>) b -> b.clearId(), "missing or non-positive id: 0"),
         Arguments.of("bet without game", (UnaryOperator<Event.Builder>) b -> b.clearGameId(), "bet without game id"),
-        Arguments.of("no time", (UnaryOperator<Event.Builder>) b -> b.clearCreatedAt(), "missing created_at"));
+        Arguments.of("no time", (UnaryOperator<Event.Builder>) b -> b.clearCreatedAt(), "missing created_at"),
+        Arguments.of("missing player", (UnaryOperator<Event.Builder>) b -> b.clearPlayerId(), "missing or non-positive player_id: 0"),
+        Arguments.of("amount beyond the limit", (UnaryOperator<Event.Builder>) b -> b.setAmount(Long.MAX_VALUE),
+            "amount 9223372036854775807 above the largest accepted, 1000000000000000 minor units"),
+        Arguments.of("nanoseconds in created_at", (UnaryOperator<Event.Builder>) b -> b.setCreatedAt(40_000_000_000_000_000L),
+            "created_at 40000000000000000 is not a time from 2000-01-01T00:00:00Z to before 2100-01-01T00:00:00Z in Unix seconds"),
+        Arguments.of("far-future created_at", (UnaryOperator<Event.Builder>) b -> b.setCreatedAt(10_000_000_000_000_000L),
+            "created_at 10000000000000000 is not a time from 2000-01-01T00:00:00Z to before 2100-01-01T00:00:00Z in Unix seconds"),
+        Arguments.of("negative created_at", (UnaryOperator<Event.Builder>) b -> b.setCreatedAt(Long.MIN_VALUE),
+            "created_at -9223372036854775808 is not a time from 2000-01-01T00:00:00Z to before 2100-01-01T00:00:00Z in Unix seconds"),
+        Arguments.of("created_at_ms in microseconds", (UnaryOperator<Event.Builder>) b -> b.setCreatedAtMs(1_700_000_000_000_000L),
+            "created_at_ms 1700000000000000 is not a time from 2000-01-01T00:00:00Z to before 2100-01-01T00:00:00Z in Unix milliseconds"),
+        Arguments.of("a type as long as a book", (UnaryOperator<Event.Builder>) b -> b.setType("x".repeat(100_000)),
+            "unknown type \"" + "x".repeat(64) + "…(100000 chars)\""),
+        Arguments.of("control characters in the currency", (UnaryOperator<Event.Builder>) b -> b.setCurrency("E\nUR"),
+            "unknown currency \"E\\u000aUR\""));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -49,7 +49,7 @@ class WorkerIT {
   void aCrashedWorkerIsRestartedAndAnswersTheNextBatch() {
     // Only EUR events below: the quotes are never asked for.
     Enricher enricher = new Enricher(deadline -> CompletableFuture.failedFuture(new RatesUnavailableException("not used")),
-        players, Clock.systemUTC());
+        players, Duration.ofSeconds(60), Clock.systemUTC());
     ActorRef<Worker.Command> pool = testKit.spawn(Worker.pool(1, enricher), "workers");
     TestProbe<Worker.Enriched> crashed = testKit.createTestProbe();
     TestProbe<Worker.Enriched> next = testKit.createTestProbe();

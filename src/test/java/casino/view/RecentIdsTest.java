@@ -1,0 +1,42 @@
+package casino.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RecentIdsTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Test
+  void theCapHoldsWhenAllIdsArriveWithinOneGeneration() {
+    RecentIds ids = new RecentIds(Duration.ofHours(1), 10_000);
+
+    for (long id = 1; id <= 30_000; id++) {
+      assertTrue(ids.add(id, NOW.plusMillis(id / 100)));   // 300 ms in all: far less than a generation's 10 minutes
+      assertTrue(ids.size() <= 10_000, "remembers " + ids.size() + " after id " + id);
+    }
+
+    assertTrue(ids.size() > 10_000 - 10_000 / 6 - 1, "forgot more than the oldest sixth: " + ids.size());
+    assertTrue(ids.generationsDroppedEarly() > 0);
+    for (long id = 30_000; id > 30_000 - 8_000; id--) {
+      assertFalse(ids.add(id, NOW.plusSeconds(1)), "the most recent ids are remembered: " + id);
+    }
+  }
+
+  @Test
+  void idsAreRememberedForTheWholeHorizonAndForgottenAfter() {
+    RecentIds ids = new RecentIds(Duration.ofHours(1), 1_000_000);
+    ids.add(1, NOW);
+
+    assertFalse(ids.add(1, NOW.plus(Duration.ofMinutes(59))));
+    for (int minute = 0; minute <= 80; minute++) {
+      ids.add(1_000 + minute, NOW.plus(Duration.ofMinutes(minute)));
+    }
+    assertTrue(ids.add(1, NOW.plus(Duration.ofMinutes(81))), "an id older than horizon plus a generation is forgotten");
+    assertEquals(0, ids.generationsDroppedEarly());
+  }
+}
