@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -126,9 +128,13 @@ public final class QuoteCache extends AbstractBehavior<QuoteCache.Command> {
       return;
     }
     refreshing = true;
-    getContext().pipeToSelf(refresh(), (result, failure) -> failure != null
-        ? new RefreshFailed("Redis: " + Failures.rootMessage(failure))
-        : result);
+    // Every step has a deadline of its own; this one makes sure a refresh never stays under
+    // way for good, whichever step forgets its own: then no refresh would ever start again.
+    Duration deadline = settings.requestTimeout().plus(settings.lockTtl());
+    getContext().pipeToSelf(refresh().toCompletableFuture().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS),
+        (result, failure) -> failure == null ? result
+            : new RefreshFailed(failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
+                ? "refresh did not finish within " + deadline : "Redis: " + Failures.rootMessage(failure)));
   }
 
   /** Redis copy if another processor fetched recently; else the API under the lock. */

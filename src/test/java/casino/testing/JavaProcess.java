@@ -24,6 +24,15 @@ public final class JavaProcess {
   }
 
   public static JavaProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+    return start(main, env, false, args);
+  }
+
+  /**
+   * As {@link #start(Class, Map, String...)}, with {@code stdoutClosed}: standard output is a
+   * pipe whose reading end is closed at once, so every write to it fails.
+   */
+  public static JavaProcess start(Class<?> main, Map<String, String> env, boolean stdoutClosed, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -35,10 +44,14 @@ public final class JavaProcess {
     Path err = Files.createTempFile("casino-" + main.getSimpleName(), ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(new File(System.getProperty("user.dir")))
-        .redirectOutput(out.toFile())
+        .redirectOutput(stdoutClosed ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(out.toFile()))
         .redirectError(err.toFile());
     builder.environment().putAll(env);
-    return new JavaProcess(builder.start(), out, err);
+    Process process = builder.start();
+    if (stdoutClosed) {
+      process.getInputStream().close();
+    }
+    return new JavaProcess(process, out, err);
   }
 
   public int waitFor(Duration timeout) throws InterruptedException {

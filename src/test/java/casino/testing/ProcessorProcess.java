@@ -61,7 +61,16 @@ public final class ProcessorProcess implements AutoCloseable {
     return start(env, "/health");
   }
 
+  /** Starts a ready processor whose standard output cannot be written. */
+  public static ProcessorProcess startWithStdoutClosed(Map<String, String> env) throws Exception {
+    return start(env, "/ready", true);
+  }
+
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath) throws Exception {
+    return start(env, awaitedPath, false);
+  }
+
+  private static ProcessorProcess start(Map<String, String> env, String awaitedPath, boolean stdoutClosed) throws Exception {
     int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
     int httpPort = ports[0];
     int managementPort = ports[1];
@@ -69,7 +78,7 @@ public final class ProcessorProcess implements AutoCloseable {
     all.put("HTTP_PORT", Integer.toString(httpPort));
     all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
     all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all), httpPort, managementPort);
+    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all, stdoutClosed), httpPort, managementPort);
     processor.await(awaitedPath, Duration.ofSeconds(60));
     return processor;
   }
@@ -176,6 +185,11 @@ public final class ProcessorProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.process().destroyForcibly();
     process.process().waitFor();
+  }
+
+  /** Waits for the processor to exit on its own; its exit status. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout);
   }
 
   /** SIGTERM, then the exit status. */
