@@ -21,7 +21,8 @@ public record Settings(
     Http http,
     Processor processor,
     Cluster cluster,
-    Publisher publisher) {
+    Publisher publisher,
+    View view) {
 
   public static Settings load() {
     return from(ConfigFactory.load());
@@ -40,7 +41,8 @@ public record Settings(
               positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
               notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0)),
           Cluster.from(c.getConfig("cluster")),
-          Publisher.from(c.getConfig("publisher")));
+          Publisher.from(c.getConfig("publisher")),
+          View.from(c.getConfig("view")));
     } catch (ConfigException e) {
       throw new InvalidSettingsException(e.getMessage(), e);
     }
@@ -195,6 +197,24 @@ public record Settings(
     static Cluster from(Config c) {
       return new Cluster(java.util.Arrays.stream(c.getString("seed-nodes").split(","))
           .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+  }
+
+  /**
+   * The cluster-wide view: its journal's id (one per deployment sharing a database), how long
+   * and how many event ids it remembers to count each once, how often nodes refresh their copy.
+   */
+  public record View(String persistenceId, Duration dedupHorizon, long maxRememberedIds, Duration refresh) {
+    static View from(Config c) {
+      Duration horizon = positive(c, "dedup-horizon");
+      if (horizon.compareTo(Duration.ofHours(1)) < 0) {
+        throw new InvalidSettingsException("casino.view.dedup-horizon must be at least 1h (SPEC 6), got " + horizon);
+      }
+      long maxIds = c.getLong("max-remembered-ids");
+      if (maxIds < 1_000) {
+        throw new InvalidSettingsException("casino.view.max-remembered-ids must be at least 1000, got " + maxIds);
+      }
+      return new View(nonEmpty(c, "persistence-id"), horizon, maxIds, positive(c, "refresh"));
     }
   }
 

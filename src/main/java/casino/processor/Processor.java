@@ -12,6 +12,7 @@ import casino.quotes.QuoteCacheClient;
 import casino.quotes.QuoteStore;
 import casino.quotes.RatesClient;
 import casino.view.ViewActor;
+import casino.view.ViewKeeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,8 +56,8 @@ public final class Processor {
   public static Behavior<Void> create(Settings settings) {
     return Behaviors.setup(context -> {
       wire(context, settings, Clock.systemUTC());
-      // The view holds what no restart could rebuild: if it stops, the node stops (exit status
-      // 1) and its unacked events go to the other nodes, rather than run on uncounted.
+      // Should the view's read copy stop, the node stops (exit status 1) rather than answer
+      // without figures; its unacked events go to the other nodes.
       return Behaviors.receive(Void.class)
           .onSignal(Terminated.class, stopped -> {
             log.error("{} stopped; shutting the node down", stopped.getRef().path().name());
@@ -89,13 +90,19 @@ public final class Processor {
     Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players,
         settings.rates().ttl(), clock);
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
-    ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(clock), "view");
+    Settings.View viewSettings = settings.view();
+    ActorRef<ViewKeeper.Command> keeper = ClusterSingleton.get(system).init(SingletonActor.of(
+        Behaviors.supervise(ViewKeeper.create(viewSettings.persistenceId(), viewSettings.dedupHorizon(),
+                viewSettings.maxRememberedIds(), clock))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
+        "view-keeper"));
+    ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(keeper, viewSettings.refresh(), clock), "view");
     context.watch(view);
     DeadLetters deadLetters = new DeadLetters(settings.rabbit(), clock);
     Progress progress = new Progress(clock, Duration.ofSeconds(5));
 
     Pair<AmqpControl, CompletionStage<Done>> stream =
-        new ProcessorStream(system, settings, workers, view, deadLetters, progress, clock).run();
+        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, clock).run();
     AmqpControl source = stream.first();
     stream.second().whenComplete((done, failure) -> {
       if (failure != null) {

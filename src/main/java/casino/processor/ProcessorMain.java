@@ -55,7 +55,7 @@ public final class ProcessorMain {
     SimulatedRatesApi api = SimulatedRatesApi.start(0);
     log.warn("no API_KEY: exchange rates are SIMULATED by a local stand-in of the rates API at {}", api.baseUrl());
     return new Settings(settings.rabbit(), settings.redis(), settings.rates().withBaseUrl(api.baseUrl(), "simulated"),
-        settings.database(), settings.http(), settings.processor(), settings.cluster(), settings.publisher());
+        settings.database(), settings.http(), settings.processor(), settings.cluster(), settings.publisher(), settings.view());
   }
 
   /** Schema and queues first: a processor that starts is one that can work. */

@@ -16,12 +16,18 @@ import casino.ingest.AmqpControl;
 import casino.ingest.AmqpSource;
 import casino.ingest.Coalescing;
 import casino.ingest.CommittableMessage;
-import casino.view.ViewActor;
+import casino.view.Entries;
+import casino.view.ViewKeeper;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -46,30 +52,33 @@ public final class ProcessorStream {
   private static final Logger log = LoggerFactory.getLogger(ProcessorStream.class);
   static final int WORKER_PARALLELISM = 2;
   static final int MAX_BATCH = 250;
-  private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration COUNT_FIRST_BACKOFF = Duration.ofMillis(100);
-  private static final Duration COUNT_MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final Duration KEEPER_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration KEEPER_FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration KEEPER_MAX_BACKOFF = Duration.ofSeconds(2);
 
   private enum Settle { ACK, REQUEUE }
 
   /** {@code enriched} is null when the message was dead-lettered. */
   private record Outcome(CommittableMessage message, EnrichedEvent enriched, Settle settle) {}
 
+  /** A batch's outcomes, and which of its events the cluster had not counted when asked. */
+  private record Processed(List<Outcome> outcomes, Set<Long> unseen) {}
+
   private final ActorSystem<?> system;
   private final Settings settings;
   private final ActorRef<Worker.Command> workers;
-  private final ActorRef<ViewActor.Command> view;
+  private final ActorRef<ViewKeeper.Command> keeper;
   private final DeadLetters deadLetters;
   private final Clock clock;
   private final Progress progress;
   private final EventOutput output = new EventOutput();
 
   ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
-      ActorRef<ViewActor.Command> view, DeadLetters deadLetters, Progress progress, Clock clock) {
+      ActorRef<ViewKeeper.Command> keeper, DeadLetters deadLetters, Progress progress, Clock clock) {
     this.system = system;
     this.settings = settings;
     this.workers = workers;
-    this.view = view;
+    this.keeper = keeper;
     this.deadLetters = deadLetters;
     this.progress = progress;
     this.clock = clock;
@@ -90,13 +99,19 @@ public final class ProcessorStream {
     return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue(), underLoad)
         .via(new LingeringBatch<>(underLoad))
         .mapAsync(WORKER_PARALLELISM, this::process)
-        .mapAsync(1, this::writeCountAndSettle)
+        // Written in order (the stage calls in order); counted two at a time, so one batch's
+        // journal write overlaps the next batch's; acked strictly in order, each only once counted.
+        .mapAsync(2, this::writeAndCount)
+        .mapAsync(1, ProcessorStream::settle)
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
   }
 
-  /** One outcome per message, in order: enriched, or dead-lettered (permanent fault or timeout). */
-  private CompletionStage<List<Outcome>> process(List<CommittableMessage> messages) {
+  /**
+   * One outcome per message, in order: enriched, or dead-lettered (permanent fault or timeout);
+   * meanwhile the keeper says which events the cluster has not counted yet.
+   */
+  private CompletionStage<Processed> process(List<CommittableMessage> messages) {
     List<CasinoEvent> decoded = new ArrayList<>(messages.size());    // null where undecodable
     List<CompletionStage<Outcome>> rejected = new ArrayList<>(messages.size()); // dead-lettered at once
     for (CommittableMessage message : messages) {
@@ -110,6 +125,12 @@ public final class ProcessorStream {
       }
     }
     List<CasinoEvent> events = decoded.stream().filter(Objects::nonNull).toList();
+    CompletionStage<Set<Long>> unseen = events.isEmpty() ? CompletableFuture.completedFuture(Set.of())
+        : untilAnswered("asking which events are counted", events.size(),
+            () -> AskPattern.<ViewKeeper.Command, ViewKeeper.UnseenIds>ask(keeper,
+                replyTo -> new ViewKeeper.Unseen(events.stream().mapToLong(CasinoEvent::id).toArray(), replyTo),
+                KEEPER_TIMEOUT, system.scheduler()))
+            .thenApply(answer -> Arrays.stream(answer.ids()).boxed().collect(Collectors.toSet()));
     CompletionStage<List<Enricher.Result>> enriched =
         events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : enrich(events);
     return enriched.handle((results, failure) -> {
@@ -125,7 +146,7 @@ public final class ProcessorStream {
         }
       }
       return inOrder(outcomes);
-    }).thenCompose(all -> all);
+    }).thenCompose(all -> all).thenCombine(unseen, Processed::new);
   }
 
   private CompletionStage<Outcome> outcome(CommittableMessage message, CasinoEvent event, Enricher.Result result) {
@@ -165,59 +186,75 @@ public final class ProcessorStream {
     });
   }
 
-  /** Written out, then counted, then acked: an acked event is always in the output and the view. */
-  private CompletionStage<Done> writeCountAndSettle(List<Outcome> batch) {
-    List<Outcome> processed = batch.stream().filter(o -> o.enriched() != null).toList();
+  /**
+   * Written out, then counted; acked after (see settle). An acked event is always in the output
+   * and the view, and no crash leaves an event counted but not written: only the lines of events
+   * the cluster had not counted are written (SPEC 5), and a crash between writing and counting
+   * writes a line again at the redelivery, which SPEC 5 allows.
+   */
+  private CompletionStage<List<Outcome>> writeAndCount(Processed batch) {
+    List<Outcome> processed = batch.outcomes().stream().filter(o -> o.enriched() != null).toList();
+    Set<Long> toWrite = new HashSet<>(batch.unseen());
     try {
-      output.write(processed.stream().map(Outcome::enriched).toList());
+      // remove(): an id twice in one batch (a duplicate publish) is written once.
+      output.write(processed.stream().map(Outcome::enriched).filter(e -> toWrite.remove(e.event().id())).toList());
     } catch (IOException e) {
       // Without stdout nothing can be delivered: stop, and let the broker redeliver.
       return CompletableFuture.failedFuture(new IllegalStateException("cannot write to standard output: " + e.getMessage(), e));
     }
-    List<ViewActor.Counted> counted = processed.stream()
-        .map(o -> new ViewActor.Counted(o.enriched().event(), o.enriched().amountEurCents()))
-        .toList();
-    CompletionStage<?> recorded = counted.isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : count(counted, COUNT_FIRST_BACKOFF);
-    return recorded.thenComposeAsync(r -> settle(batch), SameThread.EXECUTOR).exceptionally(failure -> {
+    if (processed.isEmpty()) {
+      return CompletableFuture.completedFuture(batch.outcomes());
+    }
+    Entries.Builder entries = Entries.builder(processed.size());
+    processed.forEach(o -> entries.add(o.enriched().event(), o.enriched().amountEurCents()));
+    Entries counted = entries.build();
+    return untilAnswered("counting a batch", counted.size(),
+        () -> AskPattern.<ViewKeeper.Command, ViewKeeper.Counted>ask(keeper, replyTo -> new ViewKeeper.Count(counted, replyTo),
+            KEEPER_TIMEOUT, system.scheduler()))
+        .thenApply(c -> batch.outcomes());
+  }
+
+  /**
+   * Asks until answered, however long it takes (a keeper moving to another node, its database
+   * away): the batch is not acked meanwhile, and later batches wait (an ack up to a later
+   * delivery tag would ack this one too). A repeated count is harmless: each id counts once.
+   * Ends only with the actor system.
+   */
+  private <T> CompletionStage<T> untilAnswered(String what, int events, Supplier<CompletionStage<T>> ask) {
+    return untilAnswered(what, events, ask, KEEPER_FIRST_BACKOFF);
+  }
+
+  private <T> CompletionStage<T> untilAnswered(String what, int events, Supplier<CompletionStage<T>> ask, Duration backoff) {
+    return ask.get().handleAsync((answer, failure) -> {
+      if (failure == null) {
+        progress.counted();
+        return CompletableFuture.completedFuture(answer);
+      }
+      progress.countFailed();
+      log.warn("{} of {} event(s) failed, retrying in {} ms; not acked meanwhile: {}", what, events, backoff.toMillis(),
+          Failures.message(failure));
+      Duration next = backoff.multipliedBy(2).compareTo(KEEPER_MAX_BACKOFF) > 0 ? KEEPER_MAX_BACKOFF : backoff.multipliedBy(2);
+      CompletableFuture<T> retried = new CompletableFuture<>();
+      system.scheduler().scheduleOnce(backoff, () -> untilAnswered(what, events, ask, next).whenComplete((r, f) -> {
+        if (f == null) {
+          retried.complete(r);
+        } else {
+          retried.completeExceptionally(f);
+        }
+      }), system.executionContext());
+      return retried;
+    }, SameThread.EXECUTOR).thenCompose(r -> r);
+  }
+
+  private static CompletionStage<Done> settle(List<Outcome> batch) {
+    return settleAll(batch).exceptionally(failure -> {
       // The source restarted: the broker redelivers these, and the view counts each id once.
       log.warn("batch of {} not acked, it will be redelivered: {}", batch.size(), failure.getMessage());
       return Done.getInstance();
     });
   }
 
-  /**
-   * Counted, however long it takes: a batch is acked only once the view has it, and later
-   * batches wait (an ack up to a later delivery tag would ack this one too). A retry is
-   * harmless, the view counts each id once. Ends only with the actor system.
-   */
-  private CompletionStage<ViewActor.Recorded> count(List<ViewActor.Counted> counted, Duration backoff) {
-    return AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, replyTo -> new ViewActor.Record(counted, replyTo),
-            COUNT_TIMEOUT, system.scheduler())
-        .handleAsync((recorded, failure) -> {
-          if (failure == null) {
-            progress.counted();
-            return CompletableFuture.completedFuture(recorded);
-          }
-          progress.countFailed();
-          log.warn("counting a batch of {} failed, retrying in {} ms; it is not acked meanwhile: {}",
-              counted.size(), backoff.toMillis(), Failures.message(failure));
-          Duration next = backoff.multipliedBy(2).compareTo(COUNT_MAX_BACKOFF) > 0 ? COUNT_MAX_BACKOFF : backoff.multipliedBy(2);
-          CompletableFuture<ViewActor.Recorded> retried = new CompletableFuture<>();
-          system.scheduler().scheduleOnce(backoff, () -> count(counted, next).whenComplete((r, f) -> {
-            if (f == null) {
-              retried.complete(r);
-            } else {
-              retried.completeExceptionally(f);
-            }
-          }), system.executionContext());
-          return retried;
-        }, SameThread.EXECUTOR)
-        .thenCompose(r -> r);
-  }
-
-  private static CompletionStage<Done> settle(List<Outcome> batch) {
+  private static CompletionStage<Done> settleAll(List<Outcome> batch) {
     if (batch.stream().allMatch(o -> o.settle() == Settle.ACK)) {
       return batch.get(batch.size() - 1).message().ackUpTo();
     }

@@ -31,12 +31,19 @@ final class RecentIds {
     this.generationCapacity = Math.max(1, maxIds / GENERATIONS);
   }
 
-  /** True when the id was not seen within the horizon (and is now remembered). */
-  boolean add(long id, Instant now) {
+  boolean contains(long id) {
     for (Generation g : generations) {
       if (g.ids.contains(id)) {
-        return false;
+        return true;
       }
+    }
+    return false;
+  }
+
+  /** True when the id was not seen within the horizon (and is now remembered). */
+  boolean add(long id, Instant now) {
+    if (contains(id)) {
+      return false;
     }
     rotate(now);
     generations.peekLast().ids.add(id);
@@ -71,6 +78,50 @@ final class RecentIds {
     return size;
   }
 
+  /** A generation as a snapshot keeps it: when it began, and its ids encoded by {@link IdCodec}. */
+  record Stored(long startMillis, int size, byte[] ids) implements casino.cluster.CborSerializable {}
+
+  /**
+   * Every generation for a snapshot. A generation that no longer takes ids is encoded once and
+   * the encoding kept with it: a snapshot then encodes only the newest one.
+   */
+  java.util.List<Stored> export() {
+    java.util.List<Stored> stored = new java.util.ArrayList<>(generations.size());
+    Generation newest = generations.peekLast();
+    for (Generation g : generations) {
+      byte[] encoded = g.encoded;
+      if (encoded == null) {
+        encoded = IdCodec.encode(g.ids.toArray());
+        if (g != newest) {
+          g.encoded = encoded;
+        }
+      }
+      stored.add(new Stored(g.start.toEpochMilli(), g.ids.size(), encoded));
+    }
+    return stored;
+  }
+
+  static RecentIds restore(Duration horizon, long maxIds, java.util.List<Stored> stored, long droppedEarly) {
+    RecentIds ids = new RecentIds(horizon, maxIds);
+    for (Stored s : stored) {
+      Generation g = new Generation(Instant.ofEpochMilli(s.startMillis()));
+      for (long id : IdCodec.decode(s.ids(), s.size())) {
+        g.ids.add(id);
+      }
+      ids.generations.addLast(g);
+      ids.size += g.ids.size();
+    }
+    // Every generation but the newest is closed: its encoding can be kept as read.
+    int i = 0;
+    for (Generation g : ids.generations) {
+      if (++i < stored.size()) {
+        g.encoded = stored.get(i - 1).ids();
+      }
+    }
+    ids.droppedEarly = droppedEarly;
+    return ids;
+  }
+
   long generationsDroppedEarly() {
     return droppedEarly;
   }
@@ -78,6 +129,8 @@ final class RecentIds {
   private static final class Generation {
     final Instant start;
     final LongSet ids = new LongSet();
+    /** Set once the generation is closed and was encoded for a snapshot. */
+    byte[] encoded;
 
     Generation(Instant start) {
       this.start = start;
@@ -128,6 +181,17 @@ final class RecentIds {
 
     int size() {
       return count;
+    }
+
+    long[] toArray() {
+      long[] all = new long[count];
+      int n = 0;
+      for (long v : slots) {
+        if (v != EMPTY) {
+          all[n++] = v;
+        }
+      }
+      return all;
     }
 
     private void grow() {

@@ -1,78 +1,90 @@
 package casino.view;
 
-import casino.domain.CasinoEvent;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Owns the {@link ViewState}. Batches are applied whole between two queries, so a reader never
- * sees half an event; the processor acks a batch only after {@link Recorded}.
+ * A node's read copy of the cluster-wide view: refreshed from the {@link ViewKeeper} every
+ * {@code every}, so that queries are answered locally and fast, a moment behind the keeper.
  */
 public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
 
   public sealed interface Command {}
 
-  public record Counted(CasinoEvent event, Long amountEurCents) {}
-
-  public record Record(List<Counted> events, ActorRef<Recorded> replyTo) implements Command {}
-
-  public record Recorded(int newlyCounted) {}
-
   public record Query(int windowSeconds, ActorRef<ViewState.Snapshot> replyTo) implements Command {}
 
-  private final ViewState state;
-  private final Clock clock;
-  private long forgottenEarly;
+  /** The copy as it is, for metrics and the lag behind the keeper. */
+  public record Current(ActorRef<Figures> replyTo) implements Command {}
 
-  public static Behavior<Command> create(Clock clock) {
-    return Behaviors.setup(context -> new ViewActor(context, clock));
+  private enum Refresh implements Command { INSTANCE }
+
+  private record Refreshed(Figures figures) implements Command {}
+
+  private record RefreshFailed(String reason) implements Command {}
+
+  private final ActorRef<ViewKeeper.Command> keeper;
+  private final Duration every;
+  private final Clock clock;
+  private Figures figures = Figures.EMPTY;
+  private boolean asking;
+
+  public static Behavior<Command> create(ActorRef<ViewKeeper.Command> keeper, Duration every, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ViewActor(context, timers, keeper, every, clock)));
   }
 
-  private ViewActor(ActorContext<Command> context, Clock clock) {
+  private ViewActor(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<ViewKeeper.Command> keeper,
+      Duration every, Clock clock) {
     super(context);
+    this.keeper = keeper;
+    this.every = every;
     this.clock = clock;
-    // 20 M ids: about 5,500 events/s for a whole hour, at most a few hundred MiB.
-    this.state = new ViewState(Duration.ofHours(1), 20_000_000L);
+    timers.startTimerWithFixedDelay(Refresh.INSTANCE, Duration.ZERO, every);
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Record.class, this::onRecord)
         .onMessage(Query.class, this::onQuery)
+        .onMessage(Current.class, c -> {
+          c.replyTo().tell(figures);
+          return this;
+        })
+        .onMessageEquals(Refresh.INSTANCE, this::refresh)
+        .onMessage(Refreshed.class, r -> {
+          asking = false;
+          figures = r.figures();
+          return this;
+        })
+        .onMessage(RefreshFailed.class, f -> {
+          asking = false;
+          getContext().getLog().debug("view copy not refreshed: {}", f.reason());
+          return this;
+        })
         .build();
   }
 
-  private Behavior<Command> onQuery(Query query) {
-    try {
-      query.replyTo().tell(state.snapshot(query.windowSeconds(), clock.instant()));
-    } catch (IllegalArgumentException e) {
-      // A query the routes should not have let through: its asker times out, the view lives on.
-      getContext().getLog().error("view query refused: {}", e.getMessage());
+  private Behavior<Command> refresh() {
+    if (!asking) {
+      asking = true;
+      getContext().ask(Figures.class, keeper, every.multipliedBy(4), ViewKeeper.GetFigures::new,
+          (answer, failure) -> failure == null ? new Refreshed(answer) : new RefreshFailed(failure.getMessage()));
     }
     return this;
   }
 
-  private Behavior<Command> onRecord(Record record) {
-    var now = clock.instant();
-    int counted = 0;
-    for (Counted c : record.events()) {
-      if (state.record(c.event(), c.amountEurCents(), now)) {
-        counted++;
-      }
-    }
-    record.replyTo().tell(new Recorded(counted));
-    if (state.generationsForgottenEarly() != forgottenEarly) {
-      forgottenEarly = state.generationsForgottenEarly();
-      getContext().getLog().warn("more event ids within the hour than the dedupe cap holds ({} remembered): "
-          + "the oldest were forgotten early, so redeliveries of them would count again", state.rememberedIds());
+  private Behavior<Command> onQuery(Query query) {
+    try {
+      query.replyTo().tell(figures.snapshot(query.windowSeconds(), clock.instant()));
+    } catch (IllegalArgumentException e) {
+      // A query the routes should not have let through: its asker times out, the copy lives on.
+      getContext().getLog().error("view query refused: {}", e.getMessage());
     }
     return this;
   }

@@ -1,16 +1,19 @@
 package casino.view;
 
+import casino.cluster.CborSerializable;
 import casino.domain.CasinoEvent;
-import casino.domain.EventType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The materialized views of SPEC 7, as plain state: each event id counted once; per-second
  * buckets of the last hour in a ring (bounded whatever the run length); per-player tallies and
- * the top players kept up to date as events arrive, so a query scans at most the window.
+ * the top players kept up to date as events arrive. Every operation is total: no value an
+ * accepted event can hold makes it throw.
  */
 public final class ViewState {
   public static final int MAX_WINDOW_SECONDS = 3600;
@@ -18,32 +21,58 @@ public final class ViewState {
   static final long FUTURE_SKEW_SECONDS = 5;
   private static final int RING = 4096; // > MAX_WINDOW_SECONDS + FUTURE_SKEW_SECONDS
 
-  private final RecentIds seen;
+  private final Duration horizon;
+  private final long maxRememberedIds;
+  private RecentIds seen;
   private final long[] bucketSecond = new long[RING];
   private final long[] bucketCount = new long[RING];
   private final Map<Long, Tally> tallies = new HashMap<>();
   private long eventsTotal;
-  private Instant earliest;
+  private Long earliestMillis;
   private Top topBets;
   private Top topWins;
   private Top topDeposits;
 
   public ViewState(Duration dedupeHorizon, long maxRememberedIds) {
+    this.horizon = dedupeHorizon;
+    this.maxRememberedIds = maxRememberedIds;
     this.seen = new RecentIds(dedupeHorizon, maxRememberedIds);
   }
 
   /** Counts the event unless its id was already counted; true when it was counted now. */
   public boolean record(CasinoEvent event, Long amountEurCents, Instant now) {
-    if (!seen.add(event.id(), now)) {
+    return record(event.id(), event.playerId(), Entries.kind(event), amountEurCents == null ? 0 : amountEurCents,
+        event.createdAt().toEpochMilli(), now);
+  }
+
+  /** True when the id was counted within the horizon (a query: it remembers nothing). */
+  public boolean counted(long id) {
+    return seen.contains(id);
+  }
+
+  /** Counts each entry not counted yet; returns the indexes of those counted now. */
+  int[] record(Entries entries, Instant now) {
+    int[] counted = new int[entries.size()];
+    int n = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      if (record(entries.ids()[i], entries.playerIds()[i], entries.kinds()[i], entries.amountsEur()[i],
+          entries.createdAtMillis()[i], now)) {
+        counted[n++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(counted, n);
+  }
+
+  private boolean record(long id, long playerId, byte kind, long amountEurCents, long createdAtMillis, Instant now) {
+    if (!seen.add(id, now)) {
       return false;
     }
     eventsTotal++;
-    Instant createdAt = event.createdAt();
-    if (earliest == null || createdAt.isBefore(earliest)) {
-      earliest = createdAt;
+    if (earliestMillis == null || createdAtMillis < earliestMillis) {
+      earliestMillis = createdAtMillis;
     }
     long nowSecond = now.getEpochSecond();
-    long second = createdAt.getEpochSecond();
+    long second = Math.floorDiv(createdAtMillis, 1000L);
     if (second > nowSecond + FUTURE_SKEW_SECONDS) {
       second = nowSecond;
     }
@@ -55,37 +84,40 @@ public final class ViewState {
       }
       bucketCount[slot]++;
     }
-    Tally tally = tallies.computeIfAbsent(event.playerId(), id -> new Tally());
-    if (event.type() == EventType.BET) {
+    Tally tally = tallies.computeIfAbsent(playerId, p -> new Tally());
+    if (kind == Entries.BET || kind == Entries.WON_BET) {
       tally.bets++;
-      topBets = Top.better(topBets, event.playerId(), tally.bets);
-      if (event.hasWon()) {
+      topBets = Top.better(topBets, playerId, tally.bets);
+      if (kind == Entries.WON_BET) {
         tally.wins++;
-        topWins = Top.better(topWins, event.playerId(), tally.wins);
+        topWins = Top.better(topWins, playerId, tally.wins);
       }
-    } else if (event.type() == EventType.DEPOSIT) {
+    } else if (kind == Entries.DEPOSIT) {
       // Saturates rather than wraps: a sum past 92 quadrillion cents stays the largest there is.
-      tally.depositCents = saturatedSum(tally.depositCents, amountEurCents == null ? 0 : amountEurCents);
-      topDeposits = Top.better(topDeposits, event.playerId(), tally.depositCents);
+      tally.depositCents = saturatedSum(tally.depositCents, Math.max(0, amountEurCents));
+      topDeposits = Top.better(topDeposits, playerId, tally.depositCents);
     }
     return true;
   }
 
   public Snapshot snapshot(int windowSeconds, Instant now) {
-    if (windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
-      throw new IllegalArgumentException("window must be 1-" + MAX_WINDOW_SECONDS + " seconds: " + windowSeconds);
-    }
+    return figures(now).snapshot(windowSeconds, now);
+  }
+
+  /** An immutable copy of the figures for the read copies of every node. */
+  public Figures figures(Instant now) {
     long nowSecond = now.getEpochSecond();
-    long inWindow = 0;
-    for (long second = nowSecond - windowSeconds + 1; second <= nowSecond; second++) {
+    long first = nowSecond - MAX_WINDOW_SECONDS + 1;
+    long[] perSecond = new long[(int) (MAX_WINDOW_SECONDS + FUTURE_SKEW_SECONDS)];
+    for (int i = 0; i < perSecond.length; i++) {
+      long second = first + i;
       int slot = (int) Math.floorMod(second, (long) RING);
       if (bucketSecond[slot] == second) {
-        inWindow += bucketCount[slot];
+        perSecond[i] = bucketCount[slot];
       }
     }
-    // In seconds, not milliseconds: no pair of instants overflows it.
-    double minutes = earliest == null ? 1 : Math.max(1.0, Duration.between(earliest, now).getSeconds() / 60.0);
-    return new Snapshot(eventsTotal, eventsTotal / minutes, (double) inWindow / windowSeconds, topBets, topWins, topDeposits);
+    return new Figures(now.toEpochMilli(), eventsTotal, earliestMillis, first, perSecond, topBets, topWins, topDeposits,
+        seen.size());
   }
 
   private static long saturatedSum(long a, long b) {
@@ -101,6 +133,49 @@ public final class ViewState {
   public long generationsForgottenEarly() {
     return seen.generationsDroppedEarly();
   }
+
+  /** The whole state as a snapshot keeps it. */
+  Stored store() {
+    List<Long> players = new ArrayList<>(tallies.keySet());
+    long[] ids = new long[players.size()];
+    long[] bets = new long[ids.length];
+    long[] wins = new long[ids.length];
+    long[] deposits = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      Tally t = tallies.get(players.get(i));
+      ids[i] = players.get(i);
+      bets[i] = t.bets;
+      wins[i] = t.wins;
+      deposits[i] = t.depositCents;
+    }
+    return new Stored(eventsTotal, earliestMillis, bucketSecond.clone(), bucketCount.clone(), ids, bets, wins, deposits,
+        topBets, topWins, topDeposits, seen.export(), seen.generationsDroppedEarly());
+  }
+
+  static ViewState restore(Duration horizon, long maxRememberedIds, Stored stored) {
+    ViewState state = new ViewState(horizon, maxRememberedIds);
+    state.eventsTotal = stored.eventsTotal();
+    state.earliestMillis = stored.earliestMillis();
+    System.arraycopy(stored.bucketSecond(), 0, state.bucketSecond, 0, RING);
+    System.arraycopy(stored.bucketCount(), 0, state.bucketCount, 0, RING);
+    for (int i = 0; i < stored.players().length; i++) {
+      Tally t = new Tally();
+      t.bets = stored.bets()[i];
+      t.wins = stored.wins()[i];
+      t.depositCents = stored.deposits()[i];
+      state.tallies.put(stored.players()[i], t);
+    }
+    state.topBets = stored.topBets();
+    state.topWins = stored.topWins();
+    state.topDeposits = stored.topDeposits();
+    state.seen = RecentIds.restore(horizon, maxRememberedIds, stored.generations(), stored.droppedEarly());
+    return state;
+  }
+
+  /** The persisted form of the state (see ViewJournal). */
+  public record Stored(long eventsTotal, Long earliestMillis, long[] bucketSecond, long[] bucketCount, long[] players,
+      long[] bets, long[] wins, long[] deposits, Top topBets, Top topWins, Top topDeposits,
+      List<RecentIds.Stored> generations, long droppedEarly) implements CborSerializable {}
 
   private static final class Tally {
     long bets;

@@ -7,7 +7,11 @@ import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
+import casino.testing.InMemoryPersistence;
+import casino.view.Entries;
+import casino.view.Figures;
 import casino.view.ViewActor;
+import casino.view.ViewKeeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
@@ -17,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,15 +41,19 @@ class RoutesTest extends JUnitRouteTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();
   private ActorTestKit typed;
+  private ActorRef<ViewKeeper.Command> keeper;
   private ActorRef<ViewActor.Command> view;
+  private long counted;
   private Map<String, Boolean> readiness;
   private TestRoute route;
 
   @BeforeEach
   void start() {
     systemResource().before();
-    typed = ActorTestKit.create();
-    view = typed.spawn(ViewActor.create(Clock.fixed(NOW, ZoneOffset.UTC)));
+    typed = ActorTestKit.create(InMemoryPersistence.config());
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    keeper = typed.spawn(ViewKeeper.create("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, clock));
+    view = typed.spawn(ViewActor.create(keeper, Duration.ofMillis(20), clock));
     readiness = new LinkedHashMap<>(Map.of("broker", true, "redis", true, "database", true));
     route = testRoute(new Routes(view, typed.system().scheduler(),
         () -> CompletableFuture.completedFuture(Map.copyOf(readiness))).routes());
@@ -56,11 +65,19 @@ class RoutesTest extends JUnitRouteTest {
     systemResource().after();
   }
 
+  /** Counted by the keeper, then seen in the node's read copy. */
   private void record(CasinoEvent... events) throws Exception {
-    List<ViewActor.Counted> counted = java.util.Arrays.stream(events)
-        .map(e -> new ViewActor.Counted(e, e.money() == null ? null : e.money().minorUnits())).toList();
-    AskPattern.<ViewActor.Command, ViewActor.Recorded>ask(view, r -> new ViewActor.Record(counted, r),
-        Duration.ofSeconds(3), typed.system().scheduler()).toCompletableFuture().get();
+    Entries.Builder entries = Entries.builder(events.length);
+    for (CasinoEvent e : events) {
+      entries.add(e, e.money() == null ? null : e.money().minorUnits());
+    }
+    counted += AskPattern.<ViewKeeper.Command, ViewKeeper.Counted>ask(keeper, r -> new ViewKeeper.Count(entries.build(), r),
+        Duration.ofSeconds(3), typed.system().scheduler()).toCompletableFuture().get().newlyCounted();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (AskPattern.<ViewActor.Command, Figures>ask(view, ViewActor.Current::new, Duration.ofSeconds(3),
+        typed.system().scheduler()).toCompletableFuture().get().eventsTotal() != counted && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   private static JsonNode json(TestRouteResult result) throws Exception {

@@ -45,6 +45,8 @@ public final class ProcessorProcess implements AutoCloseable {
     env.put("EVENTS_QUEUE", queues.eventsQueue());
     env.put("DEAD_LETTER_QUEUE", queues.deadLetterQueue());
     env.put("REDIS_KEY_PREFIX", "test:" + java.util.UUID.randomUUID() + ":");
+    // A view of the test's own: processors started with this environment share it, no others.
+    env.put("VIEW_PERSISTENCE_ID", "test-view-" + java.util.UUID.randomUUID());
     env.put("EXCHANGE_API_URL", api.baseUrl());
     env.put("API_KEY", "test-key");
     env.put("POSTGRES_DEMO_DATA", "true");

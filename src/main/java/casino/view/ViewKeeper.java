@@ -1,0 +1,105 @@
+package casino.view;
+
+import casino.cluster.CborSerializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+
+/**
+ * The cluster-wide view's keeper (a cluster singleton): every node asks it which ids are not
+ * counted yet and has its batches counted. Count requests that arrive while a journal write is
+ * under way wait and go together into the next one, so one database commit covers many batches
+ * under load. The {@link ViewJournal} child holds the state.
+ */
+public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Counts the entries not counted yet; answered once they are in the journal. */
+  public record Count(Entries entries, ActorRef<Counted> replyTo) implements Command {}
+
+  public record Counted(int newlyCounted) implements CborSerializable {}
+
+  /** Which of {@code ids} are not counted (a processor writes only their lines). */
+  public record Unseen(long[] ids, ActorRef<UnseenIds> replyTo) implements Command {}
+
+  public record UnseenIds(long[] ids) implements CborSerializable {}
+
+  public record GetFigures(ActorRef<Figures> replyTo) implements Command {}
+
+  enum WriteDone implements Command { INSTANCE }
+
+  private enum WriteTimedOut implements Command { INSTANCE }
+
+  /** A write's answer that does not come (its journal failed and restarts): its askers retry. */
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
+
+  private final ActorRef<ViewJournal.Command> journal;
+  private final TimerScheduler<Command> timers;
+  private List<Count> waiting = new ArrayList<>();
+  private boolean writing;
+
+  public static Behavior<Command> create(String persistenceId, Duration horizon, long maxIds, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ViewKeeper(context, timers,
+        new ViewJournal(PersistenceId.ofUniqueId(persistenceId), horizon, maxIds, clock))));
+  }
+
+  private ViewKeeper(ActorContext<Command> context, TimerScheduler<Command> timers, ViewJournal journal) {
+    super(context);
+    this.timers = timers;
+    this.journal = context.spawn(journal, "journal");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Count.class, this::onCount)
+        .onMessageEquals(WriteDone.INSTANCE, this::onWriteDone)
+        .onMessageEquals(WriteTimedOut.INSTANCE, () -> {
+          getContext().getLog().warn("a view write got no answer within {}; its batches are asked for again", WRITE_TIMEOUT);
+          return onWriteDone();
+        })
+        .onMessage(Unseen.class, u -> {
+          journal.tell(new ViewJournal.Unseen(u.ids(), u.replyTo()));
+          return this;
+        })
+        .onMessage(GetFigures.class, g -> {
+          journal.tell(new ViewJournal.GetFigures(g.replyTo()));
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onCount(Count count) {
+    waiting.add(count);
+    if (!writing) {
+      write();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWriteDone() {
+    writing = false;
+    timers.cancel(WriteTimedOut.INSTANCE);
+    if (!waiting.isEmpty()) {
+      write();
+    }
+    return this;
+  }
+
+  private void write() {
+    writing = true;
+    journal.tell(new ViewJournal.Write(waiting, getContext().getSelf()));
+    waiting = new ArrayList<>();
+    timers.startSingleTimer(WriteTimedOut.INSTANCE, WRITE_TIMEOUT);
+  }
+}
