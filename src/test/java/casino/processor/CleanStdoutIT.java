@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
+import casino.testing.TestSchema;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +33,14 @@ class CleanStdoutIT {
 
   @Test
   void stdoutHoldsTheEventLinesAndNothingElse() throws Exception {
-    try (TestBroker broker = new TestBroker("stdout"); SimulatedRatesApi api = SimulatedRatesApi.start(0)) {
+    try (TestBroker broker = new TestBroker("stdout"); SimulatedRatesApi api = SimulatedRatesApi.start(0);
+        TestSchema schema = TestSchema.create("clean_stdout")) {
+      Map<String, String> env = ProcessorProcess.environment(broker, api);
+      env.put("POSTGRES_URL", schema.database().url());   // migrated by the processor at start
       Set<Long> published = broker.publishGenerated(20, 61, 5);
       byte[] stdout;
       String stderr;
-      try (ProcessorProcess processor = ProcessorProcess.startWithMaven(ProcessorProcess.environment(broker, api))) {
+      try (ProcessorProcess processor = ProcessorProcess.startWithMaven(env)) {
         List<JsonNode> lines = processor.awaitOutput(published.size(), Duration.ofSeconds(60));
         assertEquals(published.size(), lines.size(), processor.stderr());
         assertEquals(0, processor.terminate(Duration.ofSeconds(60)), "exit status after SIGTERM; stderr:\n" + processor.stderr());
