@@ -4,6 +4,7 @@ import casino.config.Settings;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
 import casino.enrich.Worker;
+import casino.http.Readiness;
 import casino.http.Routes;
 import casino.ingest.AmqpControl;
 import casino.players.PlayerDirectory;
@@ -13,14 +14,17 @@ import casino.quotes.QuoteStore;
 import casino.quotes.RatesClient;
 import casino.view.ViewActor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Processor {
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
+  /** How often the readiness checks run, and how long each may take before it counts as failed. */
+  private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
 
   private Processor() {}
 
@@ -89,7 +96,9 @@ public final class Processor {
       }
     });
 
-    Routes routes = new Routes(view, system.scheduler(), () -> readiness(source, quoteStore, players, blocking));
+    Readiness readiness = new Readiness(readinessChecks(source, quoteStore, players), blocking, READINESS_TIMEOUT);
+    Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
+    Routes routes = new Routes(view, system.scheduler(), readiness::results);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
@@ -111,6 +120,7 @@ public final class Processor {
           .toCompletableFuture().completeOnTimeout(Done.getInstance(), 18, TimeUnit.SECONDS);
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
+      checking.cancel();
       deadLetters.close();
       players.close();
       quoteStore.close();
@@ -128,16 +138,16 @@ public final class Processor {
     }
   }
 
-  private static CompletionStage<Map<String, Boolean>> readiness(AmqpControl source, QuoteStore quotes,
-      PlayerDirectory players, Executor blocking) {
-    return CompletableFuture.supplyAsync(() -> {
-      Map<String, Boolean> checks = new LinkedHashMap<>();
-      checks.put("broker", source.connected());
-      checks.put("redis", quotes.connected());
-      checks.put("database", players.reachable());
-      return checks;
-    }, blocking).completeOnTimeout(Map.of("broker", source.connected(), "redis", quotes.connected(), "database", false),
-        3, TimeUnit.SECONDS);
+  /**
+   * What {@code /ready} checks, in the order it names them: the one place to add a check. Each
+   * may block (up to about a second); they run in the background on the blocking dispatcher.
+   */
+  private static Map<String, BooleanSupplier> readinessChecks(AmqpControl source, QuoteStore quotes, PlayerDirectory players) {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("broker", source::connected);
+    checks.put("redis", quotes::connected);
+    checks.put("database", players::reachable);
+    return checks;
   }
 
 }

@@ -18,6 +18,7 @@ import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TcpProxy;
 import casino.testing.TestBroker;
+import casino.testing.TestSchema;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
@@ -39,6 +40,7 @@ class ProcessorIT {
   private static final Instant AT = Instant.parse("2022-01-10T12:34:56Z");
   private TestBroker broker;
   private SimulatedRatesApi api;
+  private TestSchema schema;
   private Map<String, String> env;
   private long nextId = System.currentTimeMillis() * 1000;
 
@@ -47,7 +49,11 @@ class ProcessorIT {
     broker = new TestBroker("processor");
     api = SimulatedRatesApi.start(0);
     api.fixed();
+    // A schema of its own, migrated by the processor at start: the shared database's public
+    // schema may hold migrations of other branches, which the processor refuses.
+    schema = TestSchema.create("processor_it");
     env = ProcessorProcess.environment(broker, api);
+    env.put("POSTGRES_URL", schema.database().url());
     env.put("ENRICHMENT_TIMEOUT", "2s");
   }
 
@@ -55,6 +61,7 @@ class ProcessorIT {
   void stop() throws Exception {
     api.close();
     broker.close();
+    schema.close();
   }
 
   private CasinoEvent event(EventType type, long player, Money money, boolean won) {
@@ -208,7 +215,12 @@ class ProcessorIT {
   void startsWithRedisAwayReportsNotReadyAndDeadLettersWhatNeedsRates() throws Exception {
     env.put("REDIS_ADDRESS", "127.0.0.1:1");
     try (ProcessorProcess processor = ProcessorProcess.startAlive(env)) {
+      // The checks run in the background: the broker's first answer may still be on its way.
       var ready = processor.get("/ready");
+      for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          !ready.body().contains("\"broker\":true") && System.nanoTime() < deadline; ready = processor.get("/ready")) {
+        Thread.sleep(100);
+      }
       assertEquals(503, ready.statusCode(), ready.body());
       assertTrue(ready.body().contains("\"redis\":false"), ready.body());
       assertTrue(ready.body().contains("\"broker\":true"), ready.body());
@@ -233,7 +245,7 @@ class ProcessorIT {
   @Test
   void eventsWaitWhileTheDatabaseIsAwayAndPassOnceItIsBack() throws Exception {
     try (TcpProxy proxy = TcpProxy.inFrontOf(Settings.load().database().url())) {
-      env.put("POSTGRES_URL", proxy.jdbcUrl());
+      env.put("POSTGRES_URL", schema.at(proxy.jdbcUrl()).url());
       env.put("ENRICHMENT_TIMEOUT", "20s");
       try (ProcessorProcess processor = ProcessorProcess.start(env)) {
         proxy.down();
