@@ -38,6 +38,11 @@ import org.junit.jupiter.api.Test;
 /** The processor end to end: its own JVM, real RabbitMQ, Redis and PostgreSQL, the rates stand-in. */
 class ProcessorIT {
   private static final Instant AT = Instant.parse("2022-01-10T12:34:56Z");
+  /**
+   * For events queued before the processor starts: the first of them wait for the quote cache,
+   * which comes up with the cluster, seconds after the stream on a busy machine.
+   */
+  private static final String QUEUED_BEFORE_START_TIMEOUT = "30s";
   private TestBroker broker;
   private SimulatedRatesApi api;
   private TestSchema schema;
@@ -269,6 +274,7 @@ class ProcessorIT {
   @Test
   void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
     int n = 30_000;
+    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
     Set<Long> published = broker.publishGenerated(n, 7, 3);
     Set<Long> seen = new HashSet<>();
     try (ProcessorProcess first = ProcessorProcess.start(env)) {
@@ -295,6 +301,7 @@ class ProcessorIT {
   @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     int n = 30_000;
+    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
     broker.publishGenerated(n, 8, 4);
     ProcessorProcess processor = ProcessorProcess.start(env);
     processor.awaitOutput(1_000, Duration.ofSeconds(60));
@@ -306,7 +313,8 @@ class ProcessorIT {
     assertTrue(written.size() < n, "all events were processed before SIGTERM; the drain was not tested");
     Thread.sleep(500);
     // Whatever was written was acked; whatever was not is still queued: nothing lost, nothing twice.
-    assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()));
+    assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()),
+        "dead letters: " + broker.depth(broker.settings().deadLetterQueue()) + "; stderr:\n" + processor.stderr());
     assertTrue(processor.stderr().contains("draining"), processor.stderr());
   }
 

@@ -84,11 +84,15 @@ class EventGeneratorTest {
 
   @Test
   void idsStayUniqueAndIncreasingWhenTheClockIsSlow() {
-    IdGenerator ids = new IdGenerator(5, new SlowClock(clock.instant(), 1_000));
-    long previous = -1;
-    for (int i = 0; i < 10_000; i++) {
+    assertIncreasing(new IdGenerator(5, new SlowClock(clock.instant(), 1_000)), -1, 10_000);
+  }
+
+  /** {@code n} ids, each above the one before, the first above {@code after}. */
+  private static void assertIncreasing(IdGenerator ids, long after, int n) {
+    long previous = after;
+    for (int i = 0; i < n; i++) {
       long id = ids.next();
-      assertTrue(id > previous, "ids must increase");
+      assertTrue(id > previous, "ids must increase: " + id + " after " + previous);
       previous = id;
     }
   }
@@ -130,11 +134,7 @@ class EventGeneratorTest {
     IdGenerator ids = new IdGenerator(5, slow);
     long before = ids.next();
     slow.set(clock.instant().minusMillis(10));
-    for (int i = 0; i < 500; i++) {
-      long id = ids.next();
-      assertTrue(id > before, "ids must increase when the clock goes back");
-      before = id;
-    }
+    assertIncreasing(ids, before, 500);
   }
 
   @Test
