@@ -1,5 +1,6 @@
 package casino.config;
 
+import casino.publish.IdGenerator;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -228,9 +229,9 @@ public record Settings(
         } catch (NumberFormatException e) {
           nodeId = OptionalInt.of(-1);
         }
-        if (nodeId.getAsInt() < 0 || nodeId.getAsInt() > 1023) {
-          throw new InvalidSettingsException(
-              "casino.publisher.node-id (PUBLISHER_NODE_ID) must be an integer 0-1023, got " + node);
+        if (nodeId.getAsInt() < 0 || nodeId.getAsInt() >= IdGenerator.NODE_IDS) {
+          throw new InvalidSettingsException("casino.publisher.node-id (PUBLISHER_NODE_ID) must be an integer 0-"
+              + (IdGenerator.NODE_IDS - 1) + ", got " + node);
         }
       }
       return new Publisher(nodeId, atLeastOne(c, "confirm-window"), positive(c, "confirm-timeout"));

@@ -13,43 +13,61 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The HTTP API of SPEC 7: the materialized views, liveness and readiness, JSON errors. */
+/**
+ * The HTTP API of SPEC 7: the materialized views, liveness and readiness. Every error answer is
+ * JSON {@code {"error": "..."}}: those pekko-http gives before a request reaches the routes (414
+ * for an over-long URI, 400 for a malformed query string, which its strict URI parser refuses)
+ * come from {@link JsonParsingErrors}. {@code HEAD} is answered wherever {@code GET} is: the same
+ * answer, whose body the server leaves out.
+ */
 public final class Routes extends AllDirectives {
   static final int DEFAULT_WINDOW = 60;
+  private static final Logger log = LoggerFactory.getLogger(Routes.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ActorRef<ViewActor.Command> view;
   private final Scheduler scheduler;
-  private final Supplier<CompletionStage<Map<String, Boolean>>> readiness;
+  private final Supplier<Map<String, Boolean>> readiness;
 
-  public Routes(ActorRef<ViewActor.Command> view, Scheduler scheduler, Supplier<CompletionStage<Map<String, Boolean>>> readiness) {
+  /** {@code readiness}: the last result of each readiness check, answered from memory ({@link Readiness#results()}). */
+  public Routes(ActorRef<ViewActor.Command> view, Scheduler scheduler, Supplier<Map<String, Boolean>> readiness) {
     this.view = view;
     this.scheduler = scheduler;
     this.readiness = readiness;
   }
 
   public Route routes() {
-    return handleRejections(rejections(), () -> concat(
-        path("materialized", this::materialized),
-        path("materialize", this::materialized),
-        path("health", () -> get(() -> json(StatusCodes.OK, JSON.createObjectNode().put("status", "alive")))),
-        path("ready", () -> get(this::ready))));
+    return withRequestTimeoutResponse(request -> errorResponse(StatusCodes.SERVICE_UNAVAILABLE, "no answer in time"),
+        () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+            path("materialized", this::materialized),
+            path("materialize", this::materialized),
+            path("health", () -> getOrHead(() -> json(StatusCodes.OK, JSON.createObjectNode().put("status", "alive")))),
+            path("ready", () -> getOrHead(this::ready))))));
   }
 
   private Route materialized() {
-    return get(() -> parameterOptional("window_size", raw -> {
-      Optional<Integer> window = raw.isEmpty() ? Optional.of(DEFAULT_WINDOW) : parseWindow(raw.get());
+    return getOrHead(() -> parameterList("window_size", values -> {
+      if (values.size() > 1) {
+        return error(StatusCodes.BAD_REQUEST, "window_size may be given once; got " + values.size() + " values");
+      }
+      Optional<Integer> window = values.isEmpty() ? Optional.of(DEFAULT_WINDOW) : parseWindow(values.get(0));
       if (window.isEmpty()) {
         return error(StatusCodes.BAD_REQUEST, "window_size must be an integer from 1 to "
-            + ViewState.MAX_WINDOW_SECONDS + " (seconds); got \"" + raw.get() + "\"");
+            + ViewState.MAX_WINDOW_SECONDS + " (seconds); got \"" + values.get(0) + "\"");
       }
       CompletionStage<ViewState.Snapshot> snapshot = AskPattern.ask(view,
           replyTo -> new ViewActor.Query(window.get(), replyTo), Duration.ofSeconds(5), scheduler);
@@ -57,14 +75,19 @@ public final class Routes extends AllDirectives {
     }));
   }
 
+  /** From memory: the checks run in the background, so this answers at once whatever the load. */
   private Route ready() {
-    return onSuccess(readiness.get(), checks -> {
-      ObjectNode body = JSON.createObjectNode();
-      boolean all = checks.values().stream().allMatch(Boolean::booleanValue);
-      body.put("status", all ? "ready" : "not ready");
-      checks.forEach(body::put);
-      return json(all ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
-    });
+    Map<String, Boolean> checks = readiness.get();
+    ObjectNode body = JSON.createObjectNode();
+    boolean all = checks.values().stream().allMatch(Boolean::booleanValue);
+    body.put("status", all ? "ready" : "not ready");
+    checks.forEach(body::put);
+    return json(all ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+  }
+
+  /** The server sends no body in answer to HEAD (pekko-http's renderer), and keeps the headers. */
+  private Route getOrHead(Supplier<Route> inner) {
+    return Directives.anyOf(this::get, this::head, inner);
   }
 
   static Optional<Integer> parseWindow(String raw) {
@@ -98,18 +121,45 @@ public final class Routes extends AllDirectives {
   private RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, rejected -> error(StatusCodes.METHOD_NOT_ALLOWED,
-            "method not allowed; use " + rejected.stream().map(r -> r.supported().name()).distinct().reduce((a, b) -> a + ", " + b).orElse("GET")))
+            "method not allowed; use " + String.join(", ", rejected.stream().map(r -> r.supported().name()).distinct().toList())))
         .handleNotFound(extractUnmatchedPath(path -> error(StatusCodes.NOT_FOUND,
             "no such resource: " + path + "; try /materialized, /health or /ready")))
-        .build();
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(Routes::asJsonError);
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder().matchAny(e -> {
+      log.error("HTTP request failed", e);
+      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; the processor's log has the details");
+    }).build();
+  }
+
+  /** Pekko's own answers to rejections we do not handle ourselves are plain text: their words as JSON. */
+  static HttpResponse asJsonError(HttpResponse response) {
+    if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+      return response;
+    }
+    String text = response.entity() instanceof HttpEntity.Strict strict ? strict.getData().utf8String() : "";
+    String message = text.isBlank() ? response.status().reason() : text;
+    return response.withEntity(ContentTypes.APPLICATION_JSON, JSON.createObjectNode().put("error", message).toString());
+  }
+
+  /** {@code {"error": message}}: the body of every error answer, the routes' and the server's own. */
+  static HttpResponse errorResponse(StatusCode status, String message) {
+    return jsonResponse(status, JSON.createObjectNode().put("error", message));
+  }
+
+  private static HttpResponse jsonResponse(StatusCode status, ObjectNode body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, body.toString());
   }
 
   private Route error(StatusCode status, String message) {
-    return json(status, JSON.createObjectNode().put("error", message));
+    return complete(errorResponse(status, message));
   }
 
   private Route json(StatusCode status, ObjectNode body) {
-    return complete(HttpResponse.create().withStatus(status)
-        .withEntity(ContentTypes.APPLICATION_JSON, body.toString()));
+    return complete(jsonResponse(status, body));
   }
 }

@@ -4,6 +4,7 @@ import casino.config.Settings;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
 import casino.enrich.Worker;
+import casino.http.Readiness;
 import casino.http.Routes;
 import casino.ingest.AmqpControl;
 import casino.players.PlayerDirectory;
@@ -11,18 +12,22 @@ import casino.quotes.QuoteCache;
 import casino.quotes.QuoteCacheClient;
 import casino.quotes.QuoteStore;
 import casino.quotes.RatesClient;
+import casino.view.Figures;
 import casino.view.ViewActor;
 import casino.view.ViewKeeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -50,6 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Processor {
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
+  /** How often the readiness checks run, and how long each may take before it counts as failed. */
+  private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+  /** A read copy older than this: the keeper does not answer (moving, or its database away). */
+  private static final Duration VIEW_STALE = Duration.ofSeconds(5);
 
   private Processor() {}
 
@@ -96,7 +106,8 @@ public final class Processor {
                 viewSettings.maxRememberedIds(), clock))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
         "view-keeper"));
-    ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(keeper, viewSettings.refresh(), clock), "view");
+    AtomicReference<Figures> viewCopy = new AtomicReference<>(Figures.EMPTY);
+    ActorRef<ViewActor.Command> view = context.spawn(ViewActor.create(keeper, viewSettings.refresh(), clock, viewCopy), "view");
     context.watch(view);
     DeadLetters deadLetters = new DeadLetters(settings.rabbit(), clock);
     Progress progress = new Progress(clock, Duration.ofSeconds(5));
@@ -114,7 +125,10 @@ public final class Processor {
       }
     });
 
-    Routes routes = new Routes(view, system.scheduler(), () -> readiness(source, quoteStore, players, progress, blocking));
+    Readiness readiness = new Readiness(readinessChecks(source, quoteStore, players, progress, viewCopy, clock),
+        blocking, READINESS_TIMEOUT);
+    Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
+    Routes routes = new Routes(view, system.scheduler(), readiness::results);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
@@ -136,6 +150,7 @@ public final class Processor {
           .toCompletableFuture().completeOnTimeout(Done.getInstance(), 18, TimeUnit.SECONDS);
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
+      checking.cancel();
       deadLetters.close();
       players.close();
       quoteStore.close();
@@ -153,17 +168,21 @@ public final class Processor {
     }
   }
 
-  private static CompletionStage<Map<String, Boolean>> readiness(AmqpControl source, QuoteStore quotes,
-      PlayerDirectory players, Progress progress, Executor blocking) {
-    return CompletableFuture.supplyAsync(() -> {
-      Map<String, Boolean> checks = new LinkedHashMap<>();
-      checks.put("broker", source.connected());
-      checks.put("redis", quotes.connected());
-      checks.put("database", players.reachable());
-      checks.put("progress", progress.moving());
-      return checks;
-    }, blocking).completeOnTimeout(Map.of("broker", source.connected(), "redis", quotes.connected(), "database", false,
-        "progress", progress.moving()), 3, TimeUnit.SECONDS);
+  /**
+   * What {@code /ready} checks, in the order it names them: the one place to add a check. Each
+   * may block (up to about a second); they run in the background on the blocking dispatcher.
+   * {@code progress}: batches get counted; {@code view}: this node's copy of the cluster's view
+   * is fresh (the keeper answers).
+   */
+  private static Map<String, BooleanSupplier> readinessChecks(AmqpControl source, QuoteStore quotes, PlayerDirectory players,
+      Progress progress, AtomicReference<Figures> viewCopy, Clock clock) {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("broker", source::connected);
+    checks.put("redis", quotes::connected);
+    checks.put("database", players::reachable);
+    checks.put("progress", progress::moving);
+    checks.put("view", () -> viewCopy.get().asOfMillis() > 0 && viewCopy.get().age(clock.instant()).compareTo(VIEW_STALE) < 0);
+    return checks;
   }
 
 }

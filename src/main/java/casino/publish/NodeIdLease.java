@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A publisher node id (0-1023) that no other running publisher holds: leased in Redis
+ * A publisher node id (0-63, {@link IdGenerator#NODE_IDS}) that no other running publisher holds: leased in Redis
  * ({@code SET key token NX PX}), renewed while the publisher runs, released when it stops. With
  * distinct node ids, the ids of publishers running at the same time never collide.
  */
@@ -57,9 +57,9 @@ final class NodeIdLease implements AutoCloseable {
           + " (" + e.getMessage() + "); set PUBLISHER_NODE_ID to choose one yourself", e);
     }
     RedisCommands<String, String> commands = connection.sync();
-    int start = new SecureRandom().nextInt(1024);
-    for (int i = 0; i < 1024; i++) {
-      int candidate = (start + i) % 1024;
+    int start = new SecureRandom().nextInt(IdGenerator.NODE_IDS);
+    for (int i = 0; i < IdGenerator.NODE_IDS; i++) {
+      int candidate = (start + i) % IdGenerator.NODE_IDS;
       String key = redis.keyPrefix() + "publisher-node:" + candidate;
       NodeIdLease lease = new NodeIdLease(client, connection, key, candidate);
       if ("OK".equals(commands.set(key, lease.token, SetArgs.Builder.nx().px(TTL.toMillis())))) {
@@ -69,7 +69,7 @@ final class NodeIdLease implements AutoCloseable {
     }
     connection.close();
     client.shutdown();
-    throw new IllegalStateException("all 1024 publisher node ids are leased; set PUBLISHER_NODE_ID");
+    throw new IllegalStateException("all " + IdGenerator.NODE_IDS + " publisher node ids are leased; set PUBLISHER_NODE_ID");
   }
 
   int nodeId() {

@@ -2,6 +2,7 @@ package casino.view;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -32,19 +33,28 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   private final ActorRef<ViewKeeper.Command> keeper;
   private final Duration every;
   private final Clock clock;
+  private final AtomicReference<Figures> published;
   private Figures figures = Figures.EMPTY;
   private boolean asking;
 
   public static Behavior<Command> create(ActorRef<ViewKeeper.Command> keeper, Duration every, Clock clock) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ViewActor(context, timers, keeper, every, clock)));
+    return create(keeper, every, clock, new AtomicReference<>(Figures.EMPTY));
+  }
+
+  /** {@code published}: where the actor puts each copy it gets, for readers outside actors (readiness, metrics). */
+  public static Behavior<Command> create(ActorRef<ViewKeeper.Command> keeper, Duration every, Clock clock,
+      AtomicReference<Figures> published) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new ViewActor(context, timers, keeper, every, clock, published)));
   }
 
   private ViewActor(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<ViewKeeper.Command> keeper,
-      Duration every, Clock clock) {
+      Duration every, Clock clock, AtomicReference<Figures> published) {
     super(context);
     this.keeper = keeper;
     this.every = every;
     this.clock = clock;
+    this.published = published;
     timers.startTimerWithFixedDelay(Refresh.INSTANCE, Duration.ZERO, every);
   }
 
@@ -60,6 +70,7 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
         .onMessage(Refreshed.class, r -> {
           asking = false;
           figures = r.figures();
+          published.set(figures);
           return this;
         })
         .onMessage(RefreshFailed.class, f -> {

@@ -1,15 +1,20 @@
 package casino.enrich;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
+import casino.domain.WireFormat;
+import casino.wire.Event;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +33,24 @@ class EventJsonTest {
         + "\"has_won\":true,\"created_at\":\"2022-01-10T12:34:56Z\",\"amount_eur\":468,"
         + "\"player\":{\"email\":\"john@example.com\",\"last_signed_in_at\":\"2022-01-10T11:00:00Z\"},"
         + "\"description\":\"desc\"}", line);
+  }
+
+  @Test
+  void idsOfOtherPublishersAboveTwoToThe53AreDecodedAndWrittenExactly() throws Exception {
+    // Our publisher stays within 2^53 - 1; others may use the whole int64 range (SPEC 3).
+    Map<String, Long> ids = Map.of(
+        "4611686018427387905", (1L << 62) + 1,
+        "9007199254740993", (1L << 53) + 1,
+        "9223372036854775807", Long.MAX_VALUE);
+    for (Map.Entry<String, Long> id : ids.entrySet()) {
+      byte[] wire = Event.newBuilder().setId(id.getValue()).setPlayerId(10).setGameId(101).setType("game_start")
+          .setCreatedAt(AT.getEpochSecond()).build().toByteArray();
+
+      String line = EventJson.line(new EnrichedEvent(WireFormat.decode(wire), null, null, "d"));
+
+      assertTrue(line.startsWith("{\"id\":" + id.getKey() + ","), line);
+      assertEquals(new BigInteger(id.getKey()), JSON.readTree(line).get("id").bigIntegerValue());
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import casino.view.ViewActor;
 import casino.view.ViewKeeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +23,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.javadsl.testkit.JUnitRouteTest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
@@ -55,8 +67,11 @@ class RoutesTest extends JUnitRouteTest {
     keeper = typed.spawn(ViewKeeper.create("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, clock));
     view = typed.spawn(ViewActor.create(keeper, Duration.ofMillis(20), clock));
     readiness = new LinkedHashMap<>(Map.of("broker", true, "redis", true, "database", true));
-    route = testRoute(new Routes(view, typed.system().scheduler(),
-        () -> CompletableFuture.completedFuture(Map.copyOf(readiness))).routes());
+    route = testRoute(routes().routes());
+  }
+
+  private Routes routes() {
+    return new Routes(view, typed.system().scheduler(), () -> new LinkedHashMap<>(readiness));
   }
 
   @AfterEach
@@ -120,6 +135,119 @@ class RoutesTest extends JUnitRouteTest {
     for (String bad : new String[] {"0", "3601", "-5", "abc", "1.5", "", "99999999999"}) {
       JsonNode body = json(route.run(HttpRequest.GET("/materialized?window_size=" + bad)).assertStatusCode(StatusCodes.BAD_REQUEST));
       assertTrue(body.get("error").asText().contains("window_size must be an integer from 1 to 3600"), body.toString());
+    }
+  }
+
+  @Test
+  void aRepeatedWindowIsA400() throws Exception {
+    JsonNode body = json(route.run(HttpRequest.GET("/materialized?window_size=60&window_size=5"))
+        .assertStatusCode(StatusCodes.BAD_REQUEST));
+    assertEquals("window_size may be given once; got 2 values", body.get("error").asText());
+  }
+
+  @Test
+  void headIsAnsweredWhereverGetIs() throws Exception {
+    for (String path : List.of("/materialized", "/materialize?window_size=10", "/health", "/ready")) {
+      TestRouteResult get = route.run(HttpRequest.GET(path)).assertStatusCode(StatusCodes.OK);
+      TestRouteResult head = route.run(HttpRequest.HEAD(path)).assertStatusCode(StatusCodes.OK);
+      assertEquals(get.response().getHeaders(), head.response().getHeaders(), path);
+      assertEquals(get.response().entity().getContentType(), head.response().entity().getContentType(), path);
+    }
+    json(route.run(HttpRequest.HEAD("/materialized?window_size=0")).assertStatusCode(StatusCodes.BAD_REQUEST));
+    json(route.run(HttpRequest.HEAD("/nope")).assertStatusCode(StatusCodes.NOT_FOUND));
+  }
+
+  @Test
+  void anExceptionInARouteIsAJson500() throws Exception {
+    Route failing = new Routes(view, typed.system().scheduler(), () -> {
+      throw new IllegalStateException("a check blew up");
+    }).routes();
+
+    JsonNode body = json(testRoute(failing).run(HttpRequest.GET("/ready")).assertStatusCode(StatusCodes.INTERNAL_SERVER_ERROR));
+    assertTrue(body.get("error").asText().startsWith("internal error"), body.toString());
+  }
+
+  @Test
+  void plainTextRejectionsOfPekkoBecomeJson() throws Exception {
+    HttpResponse text = HttpResponse.create().withStatus(StatusCodes.UNSUPPORTED_MEDIA_TYPE)
+        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "The request's Content-Type is not supported.");
+
+    HttpResponse json = Routes.asJsonError(text);
+
+    assertEquals(StatusCodes.UNSUPPORTED_MEDIA_TYPE, json.status());
+    assertEquals(ContentTypes.APPLICATION_JSON, json.entity().getContentType());
+    assertEquals("{\"error\":\"The request's Content-Type is not supported.\"}",
+        ((HttpEntity.Strict) json.entity()).getData().utf8String());
+  }
+
+  /**
+   * What the testkit cannot show: the server's own answers (414, a malformed query string or
+   * request line, refused before the routes) and HEAD without a body.
+   */
+  @Test
+  void overTheWire() throws Exception {
+    // The server settings of a processor (the test kits' systems read another configuration).
+    ServerSettings settings = ServerSettings.create(ConfigFactory.load("processor"));
+    ServerBinding binding = Http.get(typed.system()).newServerAt("127.0.0.1", 0).withSettings(settings)
+        .bind(routes().routes()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      int port = binding.localAddress().getPort();
+      RawResponse get = RawResponse.exchange(port, "GET /materialized HTTP/1.1");
+      RawResponse head = RawResponse.exchange(port, "HEAD /materialized HTTP/1.1");
+      assertEquals(200, get.status(), get.toString());
+      assertEquals(200, head.status(), head.toString());
+      assertEquals("", head.body(), "HEAD answered with a body");
+      assertEquals(get.headers().get("content-type"), head.headers().get("content-type"));
+      assertEquals(Integer.toString(get.body().length()), head.headers().get("content-length"));
+
+      RawResponse tooLong = RawResponse.exchange(port, "GET /materialized?window_size=" + "1".repeat(3000) + " HTTP/1.1");
+      assertEquals(414, tooLong.status(), tooLong.toString());
+      assertTrue(tooLong.jsonError().contains("URI"), tooLong.toString());
+
+      RawResponse badRequestLine = RawResponse.exchange(port, "GET /materialized?window_size={60} HTTP/1.1");
+      assertEquals(400, badRequestLine.status(), badRequestLine.toString());
+      badRequestLine.jsonError();
+
+      for (String query : new String[] {"%zz", "window_size=%zz", "window_size=6%"}) {
+        RawResponse malformedQuery = RawResponse.exchange(port, "GET /materialized?" + query + " HTTP/1.1");
+        assertEquals(400, malformedQuery.status(), malformedQuery.toString());
+        assertTrue(malformedQuery.jsonError().contains("Illegal request-target"), malformedQuery.toString());
+      }
+
+      RawResponse wrongMethod = RawResponse.exchange(port, "DELETE /ready HTTP/1.1");
+      assertEquals(405, wrongMethod.status(), wrongMethod.toString());
+      assertTrue(wrongMethod.jsonError().contains("GET, HEAD"), wrongMethod.toString());
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One request over a fresh connection, written and read byte for byte. */
+  private record RawResponse(int status, Map<String, String> headers, String body) {
+    static RawResponse exchange(int port, String requestLine) throws Exception {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int end = response.indexOf("\r\n\r\n");
+        assertTrue(end > 0, "no complete response: " + response);
+        String[] head = response.substring(0, end).split("\r\n");
+        Map<String, String> headers = new HashMap<>();
+        for (int i = 1; i < head.length; i++) {
+          int colon = head[i].indexOf(':');
+          headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+        }
+        return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(end + 4));
+      }
+    }
+
+    /** The message of a JSON {@code {"error": ...}} body; fails if the body is anything else. */
+    String jsonError() throws Exception {
+      assertEquals("application/json", headers.get("content-type"), toString());
+      JsonNode error = JSON.readTree(body).get("error");
+      assertTrue(error != null && error.isTextual(), toString());
+      return error.asText();
     }
   }
 

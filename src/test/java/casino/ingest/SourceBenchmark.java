@@ -68,7 +68,7 @@ public final class SourceBenchmark {
 
   /** Publishes {@code n} persistent messages of event size, confirmed, and waits for all confirms. */
   public static void fill(Channel channel, String queue, int n) throws Exception {
-    EventGenerator generator = new EventGenerator(new IdGenerator(1023, Clock.systemUTC()), new SplittableRandom(1), Clock.systemUTC());
+    EventGenerator generator = new EventGenerator(new IdGenerator(63, Clock.systemUTC()), new SplittableRandom(1), Clock.systemUTC());
     channel.confirmSelect();
     for (int i = 0; i < n; i++) {
       channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, WireFormat.encode(generator.next()));

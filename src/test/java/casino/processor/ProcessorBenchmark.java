@@ -126,7 +126,7 @@ public final class ProcessorBenchmark {
    */
   private static List<Long> latencies(Channel channel, String queue, ProcessorProcess processor, int perSecond, int seconds)
       throws Exception {
-    EventGenerator generator = new EventGenerator(new IdGenerator(1022, Clock.systemUTC()), new SplittableRandom(), Clock.systemUTC());
+    EventGenerator generator = new EventGenerator(new IdGenerator(62, Clock.systemUTC()), new SplittableRandom(), Clock.systemUTC());
     Path out = processor.stdoutFile();
     List<Long> latencies = new ArrayList<>();
     try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "r")) {

@@ -19,6 +19,7 @@ import casino.testing.ProcessorProcess;
 import casino.testing.Rabbitmqctl;
 import casino.testing.TcpProxy;
 import casino.testing.TestBroker;
+import casino.testing.TestSchema;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
@@ -38,8 +39,14 @@ import org.junit.jupiter.api.Test;
 /** The processor end to end: its own JVM, real RabbitMQ, Redis and PostgreSQL, the rates stand-in. */
 class ProcessorIT {
   private static final Instant AT = Instant.parse("2022-01-10T12:34:56Z");
+  /**
+   * For events queued before the processor starts: the first of them wait for the quote cache,
+   * which comes up with the cluster, seconds after the stream on a busy machine.
+   */
+  private static final String QUEUED_BEFORE_START_TIMEOUT = "30s";
   private TestBroker broker;
   private SimulatedRatesApi api;
+  private TestSchema schema;
   private Map<String, String> env;
   private long nextId = System.currentTimeMillis() * 1000;
 
@@ -48,7 +55,11 @@ class ProcessorIT {
     broker = new TestBroker("processor");
     api = SimulatedRatesApi.start(0);
     api.fixed();
+    // A schema of its own, migrated by the processor at start: the shared database's public
+    // schema may hold migrations of other branches, which the processor refuses.
+    schema = TestSchema.create("processor_it");
     env = ProcessorProcess.environment(broker, api);
+    env.put("POSTGRES_URL", schema.database().url());
     env.put("ENRICHMENT_TIMEOUT", "2s");
   }
 
@@ -56,6 +67,7 @@ class ProcessorIT {
   void stop() throws Exception {
     api.close();
     broker.close();
+    schema.close();
   }
 
   private CasinoEvent event(EventType type, long player, Money money, boolean won) {
@@ -216,7 +228,12 @@ class ProcessorIT {
   void startsWithRedisAwayReportsNotReadyAndDeadLettersWhatNeedsRates() throws Exception {
     env.put("REDIS_ADDRESS", "127.0.0.1:1");
     try (ProcessorProcess processor = ProcessorProcess.startAlive(env)) {
+      // The checks run in the background: the broker's first answer may still be on its way.
       var ready = processor.get("/ready");
+      for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          !ready.body().contains("\"broker\":true") && System.nanoTime() < deadline; ready = processor.get("/ready")) {
+        Thread.sleep(100);
+      }
       assertEquals(503, ready.statusCode(), ready.body());
       assertTrue(ready.body().contains("\"redis\":false"), ready.body());
       assertTrue(ready.body().contains("\"broker\":true"), ready.body());
@@ -241,7 +258,7 @@ class ProcessorIT {
   @Test
   void eventsWaitWhileTheDatabaseIsAwayAndPassOnceItIsBack() throws Exception {
     try (TcpProxy proxy = TcpProxy.inFrontOf(Settings.load().database().url())) {
-      env.put("POSTGRES_URL", proxy.jdbcUrl());
+      env.put("POSTGRES_URL", schema.at(proxy.jdbcUrl()).url());
       env.put("ENRICHMENT_TIMEOUT", "20s");
       try (ProcessorProcess processor = ProcessorProcess.start(env)) {
         proxy.down();
@@ -265,6 +282,7 @@ class ProcessorIT {
   @Test
   void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
     int n = 30_000;
+    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
     Set<Long> published = broker.publishGenerated(n, 7, 3);
     Set<Long> seen = new HashSet<>();
     try (ProcessorProcess first = ProcessorProcess.start(env)) {
@@ -292,6 +310,7 @@ class ProcessorIT {
   @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     int n = 30_000;
+    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
     broker.publishGenerated(n, 8, 4);
     ProcessorProcess processor = ProcessorProcess.start(env);
     processor.awaitOutput(1_000, Duration.ofSeconds(60));
@@ -303,7 +322,8 @@ class ProcessorIT {
     assertTrue(written.size() < n, "all events were processed before SIGTERM; the drain was not tested");
     Thread.sleep(500);
     // Whatever was written was acked; whatever was not is still queued: nothing lost, nothing twice.
-    assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()));
+    assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()),
+        "dead letters: " + broker.depth(broker.settings().deadLetterQueue()) + "; stderr:\n" + processor.stderr());
     assertTrue(processor.stderr().contains("draining"), processor.stderr());
   }
 

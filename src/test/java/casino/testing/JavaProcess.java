@@ -40,8 +40,21 @@ public final class JavaProcess {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    Path out = Files.createTempFile("casino-" + main.getSimpleName(), ".out");
-    Path err = Files.createTempFile("casino-" + main.getSimpleName(), ".err");
+    return run(main.getSimpleName(), command, env, stdoutClosed);
+  }
+
+  /**
+   * Runs {@code command} from the project directory: for a JVM started the way an operator
+   * starts it, such as {@code mvn -q exec:java@processor}.
+   */
+  public static JavaProcess run(String name, List<String> command, Map<String, String> env) throws IOException {
+    return run(name, command, env, false);
+  }
+
+  private static JavaProcess run(String name, List<String> command, Map<String, String> env, boolean stdoutClosed)
+      throws IOException {
+    Path out = Files.createTempFile("casino-" + name, ".out");
+    Path err = Files.createTempFile("casino-" + name, ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(new File(System.getProperty("user.dir")))
         .redirectOutput(stdoutClosed ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(out.toFile()))
@@ -56,10 +69,18 @@ public final class JavaProcess {
 
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
+      kill();
       throw new AssertionError("process did not exit within " + timeout + "; stderr:\n" + stderr());
     }
     return process.exitValue();
+  }
+
+  /** SIGKILL to the process and to what it started (listed first: once it dies they are re-parented). */
+  public void kill() throws InterruptedException {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    process.waitFor();
   }
 
   public Process process() {

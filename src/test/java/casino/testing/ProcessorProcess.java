@@ -65,14 +65,29 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** Starts a ready processor whose standard output cannot be written. */
   public static ProcessorProcess startWithStdoutClosed(Map<String, String> env) throws Exception {
-    return start(env, "/ready", true);
+    return start(env, "/ready", Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all, true));
+  }
+
+  /**
+   * Starts a processor exactly as the README says, {@code mvn -q exec:java@processor} from the
+   * project directory, and waits until it is ready. {@code exec:java} runs the classes already
+   * compiled into target/ and compiles nothing, so a build running this test is left alone.
+   */
+  public static ProcessorProcess startWithMaven(Map<String, String> env) throws Exception {
+    return start(env, "/ready", Duration.ofSeconds(120),
+        all -> JavaProcess.run("mvn-processor", List.of("mvn", "-q", "exec:java@processor"), all));
+  }
+
+  private interface Launcher {
+    JavaProcess launch(Map<String, String> env) throws IOException;
   }
 
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath) throws Exception {
-    return start(env, awaitedPath, false);
+    return start(env, awaitedPath, Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all));
   }
 
-  private static ProcessorProcess start(Map<String, String> env, String awaitedPath, boolean stdoutClosed) throws Exception {
+  private static ProcessorProcess start(Map<String, String> env, String awaitedPath, Duration timeout, Launcher launcher)
+      throws Exception {
     int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
     int httpPort = ports[0];
     int managementPort = ports[1];
@@ -80,8 +95,13 @@ public final class ProcessorProcess implements AutoCloseable {
     all.put("HTTP_PORT", Integer.toString(httpPort));
     all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
     all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    ProcessorProcess processor = new ProcessorProcess(JavaProcess.start(ProcessorMain.class, all, stdoutClosed), httpPort, managementPort);
-    processor.await(awaitedPath, Duration.ofSeconds(60));
+    ProcessorProcess processor = new ProcessorProcess(launcher.launch(all), httpPort, managementPort);
+    try {
+      processor.await(awaitedPath, timeout);
+    } catch (Exception | AssertionError e) {
+      processor.close();
+      throw e;
+    }
     return processor;
   }
 
@@ -185,8 +205,7 @@ public final class ProcessorProcess implements AutoCloseable {
   }
 
   public void kill() throws InterruptedException {
-    process.process().destroyForcibly();
-    process.process().waitFor();
+    process.kill();
   }
 
   /** Waits for the processor to exit on its own; its exit status. */
