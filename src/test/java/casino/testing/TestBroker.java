@@ -63,6 +63,34 @@ public final class TestBroker implements AutoCloseable {
     return ids;
   }
 
+  /** {@code n} generated events (seeded, so reproducible), not published. */
+  public static List<CasinoEvent> generated(int n, int nodeId, long seed) {
+    EventGenerator generator = new EventGenerator(new IdGenerator(nodeId, Clock.systemUTC()), new SplittableRandom(seed), Clock.systemUTC());
+    List<CasinoEvent> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(generator.next());
+    }
+    return events;
+  }
+
+  public void publish(List<CasinoEvent> events) throws IOException {
+    for (CasinoEvent event : events) {
+      publish(event);
+    }
+  }
+
+  /** Waits until the events queue is empty and nothing of it is unacknowledged. */
+  public void awaitDrained(java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while ((depth(rabbit.eventsQueue()) > 0 || Rabbitmqctl.unacknowledged(rabbit.eventsQueue()) > 0)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    if (depth(rabbit.eventsQueue()) > 0 || Rabbitmqctl.unacknowledged(rabbit.eventsQueue()) > 0) {
+      throw new AssertionError("the events queue did not drain within " + timeout);
+    }
+  }
+
   public long depth(String queue) throws Exception {
     return channel.queueDeclarePassive(queue).getMessageCount();
   }
