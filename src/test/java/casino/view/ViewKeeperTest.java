@@ -1,0 +1,115 @@
+package casino.view;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import casino.domain.CasinoEvent;
+import casino.domain.Currency;
+import casino.domain.EventType;
+import casino.domain.Money;
+import casino.testing.InMemoryPersistence;
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The keeper on Pekko's in-memory journal and snapshot store: dedup, and recovery exact after a restart. */
+class ViewKeeperTest {
+  private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  private final ActorTestKit testKit = ActorTestKit.create(InMemoryPersistence.config()
+      .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.snapshots.serialize = on\n"
+          + "pekko.persistence.testkit.events.serialize = on")));
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final String id = "keeper-" + UUID.randomUUID();
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<ViewKeeper.Command> keeper() {
+    return testKit.spawn(ViewKeeper.create(id, Duration.ofHours(1), 1_000_000, clock));
+  }
+
+  private static Entries entries(long fromId, int n) {
+    Entries.Builder b = Entries.builder(n);
+    for (long i = fromId; i < fromId + n; i++) {
+      EventType type = EventType.values()[(int) (i % 4)];
+      b.add(new CasinoEvent(i, 10 + i % 3, type.playedInGame() ? 100 : 0, type,
+          type.carriesMoney() ? new Money(100 + i, Currency.EUR) : null, type == EventType.BET && i % 5 == 0,
+          NOW.minusSeconds(i % 120)), type.carriesMoney() ? 100 + i : null);
+    }
+    return b.build();
+  }
+
+  private int count(ActorRef<ViewKeeper.Command> keeper, Entries entries) {
+    TestProbe<ViewKeeper.Counted> probe = testKit.createTestProbe();
+    keeper.tell(new ViewKeeper.Count(entries, probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10)).newlyCounted();
+  }
+
+  private Figures figures(ActorRef<ViewKeeper.Command> keeper) {
+    TestProbe<Figures> probe = testKit.createTestProbe();
+    keeper.tell(new ViewKeeper.GetFigures(probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void eachIdCountsOnceAndUnseenNamesOnlyNewIds() {
+    ActorRef<ViewKeeper.Command> keeper = keeper();
+
+    assertEquals(10, count(keeper, entries(1, 10)));
+    assertEquals(5, count(keeper, entries(6, 10)), "ids 6-10 were counted before");
+    TestProbe<ViewKeeper.UnseenIds> unseen = testKit.createTestProbe();
+    keeper.tell(new ViewKeeper.Unseen(new long[] {3, 15, 16, 99}, unseen.getRef()));
+
+    assertArrayEquals(new long[] {16, 99}, unseen.receiveMessage().ids());
+    assertEquals(15, figures(keeper).eventsTotal());
+  }
+
+  @Test
+  void requestsArrivingDuringAWriteShareTheNextOneAndEachGetsItsOwnAnswer() {
+    ActorRef<ViewKeeper.Command> keeper = keeper();
+    TestProbe<ViewKeeper.Counted> a = testKit.createTestProbe();
+    TestProbe<ViewKeeper.Counted> b = testKit.createTestProbe();
+    TestProbe<ViewKeeper.Counted> c = testKit.createTestProbe();
+
+    keeper.tell(new ViewKeeper.Count(entries(1, 100), a.getRef()));
+    keeper.tell(new ViewKeeper.Count(entries(51, 100), b.getRef()));   // half of it overlaps a's
+    keeper.tell(new ViewKeeper.Count(entries(101, 100), c.getRef()));  // all of it overlaps b's
+
+    assertEquals(100, a.receiveMessage(Duration.ofSeconds(10)).newlyCounted());
+    assertEquals(100, b.receiveMessage(Duration.ofSeconds(10)).newlyCounted() + c.receiveMessage(Duration.ofSeconds(10)).newlyCounted());
+    assertEquals(200, figures(keeper).eventsTotal());
+  }
+
+  @Test
+  void aRestartedKeeperRecoversFiguresAndRememberedIdsFromSnapshotAndJournal() {
+    ActorRef<ViewKeeper.Command> keeper = keeper();
+    int written = ViewJournal.SNAPSHOT_EVERY + 300;   // a snapshot, then events on top of it
+    for (int i = 0; i < written; i++) {
+      assertEquals(3, count(keeper, entries(1 + 3L * i, 3)));
+    }
+    Figures before = figures(keeper);
+    testKit.stop(keeper, Duration.ofSeconds(10));
+
+    ActorRef<ViewKeeper.Command> recovered = keeper();
+    Figures after = figures(recovered);
+
+    assertEquals(3L * written, after.eventsTotal());
+    assertEquals(before.topPlayerBets(), after.topPlayerBets());
+    assertEquals(before.topPlayerWins(), after.topPlayerWins());
+    assertEquals(before.topPlayerDeposits(), after.topPlayerDeposits());
+    assertEquals(before.earliestMillis(), after.earliestMillis());
+    assertArrayEquals(before.eventsPerSecond(), after.eventsPerSecond());
+    assertEquals(before.rememberedIds(), after.rememberedIds());
+    assertEquals(0, count(recovered, entries(1, 3L * written > Integer.MAX_VALUE ? 0 : 3 * written)), "every id remembered");
+  }
+}
