@@ -12,6 +12,7 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -65,6 +66,17 @@ public final class TestBroker implements AutoCloseable {
 
   public long depth(String queue) throws Exception {
     return channel.queueDeclarePassive(queue).getMessageCount();
+  }
+
+  /** Waits until the queue holds at least {@code depth} messages; the depth then. */
+  public long awaitDepth(String queue, long depth, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long now = depth(queue);
+    while (now < depth && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      now = depth(queue);
+    }
+    return now;
   }
 
   /** Takes every message currently in the queue (and acks it). */
