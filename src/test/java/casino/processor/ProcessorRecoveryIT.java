@@ -11,6 +11,7 @@ import casino.domain.EventType;
 import casino.domain.Money;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
+import casino.testing.TcpProxy;
 import casino.testing.TestBroker;
 import casino.testing.TestSchema;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,6 +91,37 @@ class ProcessorRecoveryIT {
           + reason + ")\n" + processor.stderr());
       assertTrue(line.get().has("amount_eur"), line.get().toString());
       assertTrue(reason.contains("timed out"), reason);
+    }
+  }
+
+  @Test
+  void aDatabaseThatGoesSilentDeadLettersEventsInTimeAndNewConnectionsServeLaterOnes() throws Exception {
+    try (TcpProxy proxy = TcpProxy.inFrontOf(schema.baseUrl())) {
+      env.put("POSTGRES_URL", schema.at(proxy.jdbcUrl()).url());
+      env.put("POSTGRES_QUERY_TIMEOUT", "1s");
+      try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+        CasinoEvent before = bet(10, Currency.EUR);
+        broker.publish(before);
+        assertTrue(processor.awaitLine(before.id(), Duration.ofSeconds(30)).isPresent(), processor.stderr());
+
+        proxy.freeze();
+        List<CasinoEvent> silent = List.of(bet(10, Currency.EUR), bet(11, Currency.EUR), bet(12, Currency.EUR));
+        for (CasinoEvent e : silent) {
+          broker.publish(e);
+        }
+        String deadLetters = broker.settings().deadLetterQueue();
+        assertEquals(silent.size(), broker.awaitDepth(deadLetters, silent.size(), Duration.ofSeconds(30)),
+            "events that cannot get their player are dead-lettered after the timeout");
+        assertEquals(200, processor.get("/health").statusCode(), "the node answers while the database is silent");
+
+        // The frozen connections stay silent for good: only new ones can answer.
+        proxy.failOver();
+        CasinoEvent after = bet(13, Currency.EUR);
+        broker.publish(after);
+        Optional<JsonNode> line = processor.awaitLine(after.id(), Duration.ofSeconds(30));
+        assertTrue(line.isPresent(), "no line once the database answered new connections:\n" + processor.stderr());
+        assertEquals("rick@example.com", line.get().get("player").get("email").asText(), line.get().toString());
+      }
     }
   }
 
