@@ -1,5 +1,6 @@
 package casino.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +123,28 @@ class ProcessorRecoveryIT {
         assertTrue(line.isPresent(), "no line once the database answered new connections:\n" + processor.stderr());
         assertEquals("rick@example.com", line.get().get("player").get("email").asText(), line.get().toString());
       }
+    }
+  }
+
+  @Test
+  void aDeadLetterForADeletedDeadLetterQueueLandsInTheQueueDeclaredAgain() throws Exception {
+    String deadLetters = broker.settings().deadLetterQueue();
+    try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      // The processor's dead-letter channel is open: the queue is declared when it opens, not after.
+      broker.publish(new byte[] {(byte) 0xff});
+      assertEquals(1, broker.awaitDepth(deadLetters, 1, Duration.ofSeconds(30)));
+      broker.channel().queueDelete(deadLetters);
+
+      byte[] undecodable = {(byte) 0xff, (byte) 0xff};
+      broker.publish(undecodable);
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (broker.depthIfExists(deadLetters) < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals(1, broker.depthIfExists(deadLetters), "the dead letter was lost:\n" + processor.stderr());
+      assertArrayEquals(undecodable, broker.drain(deadLetters).get(0).getBody());
+      assertEquals(0, broker.depth(broker.settings().eventsQueue()));
     }
   }
 
