@@ -141,8 +141,10 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         // only queues them for the stage, and a second hand-over per delivery (the client's
         // consumer pool, and handing work to it) took 14 % of the processor's CPU in a profile.
         connection = Broker.connect(rabbit, "casino-consumer:" + queue, SameThread.EXECUTOR_SERVICE);
-        connection.addShutdownListener(this::onShutdown);
         channel = connection.createChannel();
+        // On the channel: the broker may close it alone (a channel error, a consumer timeout),
+        // and a lost connection closes it too.
+        channel.addShutdownListener(this::onShutdown);
         channel.basicQos(rabbit.prefetch());
         consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
           @Override
@@ -167,7 +169,8 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
 
     private void onShutdown(ShutdownSignalException cause) {
       if (!cause.isInitiatedByApplication()) {
-        onLost.invoke("connection to RabbitMQ lost: " + cause.getMessage());
+        onLost.invoke((cause.isHardError() ? "connection to RabbitMQ lost: " : "channel closed by RabbitMQ: ")
+            + cause.getMessage());
       }
     }
 
