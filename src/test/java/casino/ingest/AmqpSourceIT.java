@@ -360,6 +360,24 @@ class AmqpSourceIT {
   }
 
   @Test
+  void aDrainRequestedWhileTheSourceStartsCompletesIt() throws Exception {
+    publish(20);
+    for (int i = 0; i < 30; i++) {
+      Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.committable(rabbit, queue())
+          .mapAsync(4, CommittableMessage::ack)
+          .toMat(Sink.ignore(), Keep.both())
+          .run(materializer);
+      // From another thread, while the stage is being started, and twice: draining is idempotent.
+      CompletableFuture<CompletionStage<Done>> drained = CompletableFuture.supplyAsync(() -> running.first().drain());
+      running.first().drain();
+
+      drained.get(5, TimeUnit.SECONDS).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      running.second().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertFalse(running.first().connected(), "round " + i);
+    }
+  }
+
+  @Test
   void drainLetsInFlightMessagesFinishAndCompletes() throws Exception {
     int n = 500;
     publish(n);
