@@ -159,8 +159,12 @@ public record Settings(
     }
   }
 
+  /**
+   * {@code queryTimeout}: the longest a player query may run on the server; a connection that
+   * stays silent a second longer is dropped, and opening one may take as long.
+   */
   public record Database(
-      String url, String user, String password, int poolSize, boolean migrateOnStart,
+      String url, String user, String password, int poolSize, Duration queryTimeout, boolean migrateOnStart,
       boolean demoData, Path migrations) {
 
     static Database from(Config c) {
@@ -170,18 +174,22 @@ public record Settings(
             "casino.database.url (POSTGRES_URL) must be a jdbc:postgresql: URL, got " + url);
       }
       return new Database(url, c.getString("user"), c.getString("password"),
-          atLeastOne(c, "pool-size"), c.getBoolean("migrate-on-start"), c.getBoolean("demo-data"),
-          Path.of(c.getString("migrations")));
+          atLeastOne(c, "pool-size"), positive(c, "query-timeout"), c.getBoolean("migrate-on-start"),
+          c.getBoolean("demo-data"), Path.of(c.getString("migrations")));
     }
 
     public Database withDemoData(boolean demo) {
-      return new Database(url, user, password, poolSize, migrateOnStart, demo, migrations);
+      return new Database(url, user, password, poolSize, queryTimeout, migrateOnStart, demo, migrations);
+    }
+
+    public Database withQueryTimeout(Duration timeout) {
+      return new Database(url, user, password, poolSize, timeout, migrateOnStart, demoData, migrations);
     }
 
     @Override
     public String toString() {
       return "Database[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
-          + ", poolSize=" + poolSize + ", migrateOnStart=" + migrateOnStart
+          + ", poolSize=" + poolSize + ", queryTimeout=" + queryTimeout + ", migrateOnStart=" + migrateOnStart
           + ", demoData=" + demoData + ", migrations=" + migrations + "]";
     }
   }

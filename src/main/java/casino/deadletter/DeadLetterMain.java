@@ -47,6 +47,9 @@ public final class DeadLetterMain {
     } catch (Broker.BrokerUnavailableException | InvalidSettingsException e) {
       System.err.println("dead-letters: " + e.getMessage());
       return 2;
+    } catch (DeadLetterQueue.ReplayStoppedException e) {
+      System.err.println("dead-letters: " + e.getMessage());
+      return 1;
     } catch (IOException e) {
       System.err.println("dead-letters: RabbitMQ failed: " + e.getMessage());
       return 1;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** Operations on the dead-letter queue: count, look at, and replay to the queue it came from. */
@@ -54,12 +55,13 @@ public final class DeadLetterQueue implements AutoCloseable {
 
   /**
    * Moves up to {@code limit} dead letters back to the queue each came from. A letter leaves the
-   * dead-letter queue only after the broker confirmed its copy in the main queue.
+   * dead-letter queue only after the broker confirmed its copy in that queue; when that queue
+   * no longer exists the replay stops there and the letter stays.
    */
   public int replay(int limit) throws IOException, InterruptedException {
     int replayed = 0;
     try (Channel channel = connection.createChannel()) {
-      channel.confirmSelect();
+      ConfirmingChannel confirming = new ConfirmingChannel(channel, DeadLetters.CONFIRM_TIMEOUT);
       GetResponse response;
       while (replayed < limit && (response = channel.basicGet(rabbit.deadLetterQueue(), false)) != null) {
         AMQP.BasicProperties props = response.getProps();
@@ -67,17 +69,33 @@ public final class DeadLetterQueue implements AutoCloseable {
         Object target = headers.remove(DeadLetters.ORIGINAL_QUEUE);
         headers.remove(DeadLetters.REASON);
         headers.remove(DeadLetters.AT);
+        headers.remove(ConfirmingChannel.PUBLISH_ID);
         headers.merge(REPLAYS, 1, (a, b) -> ((Number) a).intValue() + 1);
         String queue = target != null ? target.toString() : rabbit.eventsQueue();
-        channel.basicPublish("", queue, props.builder().headers(headers).deliveryMode(2).build(), response.getBody());
-        channel.waitForConfirmsOrDie(30_000);
-        channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+        long tag = response.getEnvelope().getDeliveryTag();
+        try {
+          confirming.publish(queue, props.builder().headers(headers).deliveryMode(2).build(), response.getBody()).get();
+        } catch (ExecutionException e) {
+          channel.basicNack(tag, false, true);
+          throw new ReplayStoppedException("replayed " + replayed + " message(s), then stopped: "
+              + e.getCause().getMessage() + "; that dead letter stays in the dead-letter queue", e.getCause());
+        }
+        channel.basicAck(tag, false);
         replayed++;
       }
     } catch (TimeoutException e) {
-      throw new IOException("the broker did not confirm a replayed message; it stays dead-lettered", e);
+      throw new IOException("closing the replay's channel timed out", e);
     }
     return replayed;
+  }
+
+  /** A dead letter could not be replayed (its queue is gone, say); the ones before it were. */
+  public static final class ReplayStoppedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ReplayStoppedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   @Override

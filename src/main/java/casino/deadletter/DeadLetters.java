@@ -4,16 +4,14 @@ import casino.broker.Broker;
 import casino.config.Settings;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.pekko.Done;
 
 /**
@@ -25,20 +23,30 @@ public final class DeadLetters implements AutoCloseable {
   public static final String REASON = "x-casino-dead-letter-reason";
   public static final String AT = "x-casino-dead-lettered-at";
   public static final String ORIGINAL_QUEUE = "x-casino-original-queue";
+  /** A dead letter the broker has not confirmed by then is not known to be safe. */
+  static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
   private final Settings.Rabbit rabbit;
   private final Clock clock;
-  private final ConcurrentNavigableMap<Long, CompletableFuture<Done>> unconfirmed = new ConcurrentSkipListMap<>();
+  private final Duration confirmTimeout;
   private Connection connection;
-  private Channel channel;
+  private ConfirmingChannel channel;
 
   public DeadLetters(Settings.Rabbit rabbit, Clock clock) {
-    this.rabbit = rabbit;
-    this.clock = clock;
+    this(rabbit, clock, CONFIRM_TIMEOUT);
   }
 
+  DeadLetters(Settings.Rabbit rabbit, Clock clock, Duration confirmTimeout) {
+    this.rabbit = rabbit;
+    this.clock = clock;
+    this.confirmTimeout = confirmTimeout;
+  }
+
+  /**
+   * Fails when the dead letter is not known to be in the dead-letter queue: not confirmed in
+   * time, refused, or returned because the queue is gone (it is declared again for the next one).
+   */
   public CompletionStage<Done> send(byte[] body, AMQP.BasicProperties original, String reason) {
-    CompletableFuture<Done> confirmed = new CompletableFuture<>();
     Map<String, Object> headers = new HashMap<>();
     if (original != null && original.getHeaders() != null) {
       headers.putAll(original.getHeaders());
@@ -50,19 +58,20 @@ public final class DeadLetters implements AutoCloseable {
     AMQP.BasicProperties properties = props.headers(headers).deliveryMode(2).build();
     synchronized (this) {
       try {
-        Channel ch = channel();
-        unconfirmed.put(ch.getNextPublishSeqNo(), confirmed);
-        ch.basicPublish("", rabbit.deadLetterQueue(), properties, body);
+        return channel().publish(rabbit.deadLetterQueue(), properties, body);
       } catch (IOException | RuntimeException | Broker.BrokerUnavailableException e) {
-        confirmed.completeExceptionally(new IOException("dead-lettering failed: " + e.getMessage(), e));
-        dropChannel(e);
+        dropChannel();
+        return CompletableFuture.failedFuture(new IOException("dead-lettering failed: " + e.getMessage(), e));
       }
     }
-    return confirmed;
   }
 
-  private Channel channel() throws IOException, Broker.BrokerUnavailableException {
+  private ConfirmingChannel channel() throws IOException, Broker.BrokerUnavailableException {
     if (channel != null && channel.isOpen()) {
+      if (channel.takeReturned()) {
+        // Someone deleted a queue since this channel declared it.
+        Broker.declareQueues(channel.channel(), rabbit);
+      }
       return channel;
     }
     if (connection == null || !connection.isOpen()) {
@@ -70,54 +79,22 @@ public final class DeadLetters implements AutoCloseable {
     }
     Channel ch = connection.createChannel();
     Broker.declareQueues(ch, rabbit);
-    ch.confirmSelect();
-    ch.addConfirmListener(new ConfirmListener() {
-      @Override
-      public void handleAck(long tag, boolean multiple) {
-        settle(tag, multiple, null);
-      }
-
-      @Override
-      public void handleNack(long tag, boolean multiple) {
-        settle(tag, multiple, new IOException("the broker refused the dead letter"));
-      }
-    });
-    ch.addShutdownListener(cause -> dropChannel(cause));
-    channel = ch;
-    return ch;
+    channel = new ConfirmingChannel(ch, confirmTimeout);
+    return channel;
   }
 
-  private void settle(long tag, boolean multiple, Exception failure) {
-    Map<Long, CompletableFuture<Done>> done = multiple ? unconfirmed.headMap(tag, true) : subMap(tag);
-    done.values().forEach(f -> {
-      if (failure == null) {
-        f.complete(Done.getInstance());
-      } else {
-        f.completeExceptionally(failure);
-      }
-    });
-    done.clear();
-  }
-
-  private Map<Long, CompletableFuture<Done>> subMap(long tag) {
-    return unconfirmed.subMap(tag, true, tag, true);
-  }
-
-  private synchronized void dropChannel(Exception cause) {
-    // Confirms of a closed channel never come: those dead letters are not known to be safe.
-    unconfirmed.values().forEach(f -> f.completeExceptionally(new IOException("dead-letter channel closed: " + cause.getMessage())));
-    unconfirmed.clear();
+  /** Its pending dead letters fail with it: the next send starts on a fresh channel. */
+  private void dropChannel() {
+    if (channel != null) {
+      channel.abort();
+    }
     channel = null;
   }
 
   @Override
   public synchronized void close() {
-    try {
-      if (connection != null && connection.isOpen()) {
-        connection.close(5_000);
-      }
-    } catch (IOException e) {
-      connection.abort();
+    if (connection != null && connection.isOpen()) {
+      connection.abort(5_000);
     }
   }
 }

@@ -2,6 +2,7 @@ package casino.ingest;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 
@@ -14,7 +15,8 @@ public final class AmqpControl {
   private volatile boolean draining;
   private volatile boolean connected;
   private volatile int unacked;
-  private volatile Consumer<Boolean> attachedStage;
+  /** The running stage's drain trigger, between its start and its stop. */
+  private final AtomicReference<Consumer<Boolean>> attachedStage = new AtomicReference<>();
 
   /**
    * Stops taking messages (the ones buffered but not yet emitted go back to the queue), lets
@@ -24,7 +26,7 @@ public final class AmqpControl {
    */
   public CompletionStage<Done> drain() {
     draining = true;
-    Consumer<Boolean> stage = attachedStage;
+    Consumer<Boolean> stage = attachedStage.get();
     if (stage != null) {
       stage.accept(Boolean.TRUE);
     }
@@ -45,14 +47,23 @@ public final class AmqpControl {
     return unacked;
   }
 
-  void attach(Consumer<Boolean> drainTrigger) {
-    attachedStage = drainTrigger;
+  /**
+   * Attaches a starting stage; true when a drain was requested already (the stage then stops at
+   * once). Attached first, then checked, while {@link #drain()} sets its flag first, then looks
+   * for a stage: a drain racing the start is seen by one side or both, never lost. Both is
+   * harmless: stopping is idempotent.
+   */
+  boolean attach(Consumer<Boolean> drainTrigger) {
+    attachedStage.set(drainTrigger);
+    return draining;
   }
 
-  void detach() {
-    attachedStage = null;
-    connected = false;
-    unacked = 0;
+  /** Only the stage's own: a later stage may have attached already. */
+  void detach(Consumer<Boolean> drainTrigger) {
+    if (attachedStage.compareAndSet(drainTrigger, null)) {
+      connected = false;
+      unacked = 0;
+    }
   }
 
   void connected(boolean value) {

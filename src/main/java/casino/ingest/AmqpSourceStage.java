@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
@@ -99,7 +100,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
     private AsyncCallback<Done> onDeliveries;
     private AsyncCallback<SettleRequest> onSettle;
     private AsyncCallback<String> onLost;
-    private AsyncCallback<Boolean> onDrain;
+    private Consumer<Boolean> drainTrigger;
 
     Logic(AmqpControl control) {
       super(shape);
@@ -129,20 +130,22 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
       onDeliveries = createAsyncCallback(done -> takeInbox());
       onSettle = createAsyncCallback(this::settle);
       onLost = createAsyncCallback(this::lost);
-      onDrain = createAsyncCallback(requested -> stopTaking("drain requested"));
-      if (control.draining()) {
+      AsyncCallback<Boolean> onDrain = createAsyncCallback(requested -> stopTaking("drain requested"));
+      drainTrigger = onDrain::invoke;
+      if (control.attach(drainTrigger)) {
         control.drainFinished(null);
         completeStage();
         return;
       }
-      control.attach(onDrain::invoke);
       try {
         // Deliveries are handed to the consumer on the connection's own thread: the consumer
         // only queues them for the stage, and a second hand-over per delivery (the client's
         // consumer pool, and handing work to it) took 14 % of the processor's CPU in a profile.
         connection = Broker.connect(rabbit, "casino-consumer:" + queue, SameThread.EXECUTOR_SERVICE);
-        connection.addShutdownListener(this::onShutdown);
         channel = connection.createChannel();
+        // On the channel: the broker may close it alone (a channel error, a consumer timeout),
+        // and a lost connection closes it too.
+        channel.addShutdownListener(this::onShutdown);
         channel.basicQos(rabbit.prefetch());
         consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
           @Override
@@ -167,7 +170,8 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
 
     private void onShutdown(ShutdownSignalException cause) {
       if (!cause.isInitiatedByApplication()) {
-        onLost.invoke("connection to RabbitMQ lost: " + cause.getMessage());
+        onLost.invoke((cause.isHardError() ? "connection to RabbitMQ lost: " : "channel closed by RabbitMQ: ")
+            + cause.getMessage());
       }
     }
 
@@ -351,7 +355,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
     @Override
     public void postStop() {
       stopped = true;
-      control.detach();
+      control.detach(drainTrigger);
       closeConnection(true);
     }
 

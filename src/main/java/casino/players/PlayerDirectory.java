@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +58,7 @@ public final class PlayerDirectory implements AutoCloseable {
     config.setMaximumPoolSize(settings.poolSize());
     config.setPoolName("players");
     config.setConnectionTimeout(2_000);
+    timeouts(config, settings.queryTimeout());
     // Start even when the database is down: lookups fail (and are retried) until it is back.
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
@@ -69,6 +71,22 @@ public final class PlayerDirectory implements AutoCloseable {
         .where(PLAYERS.ID.eq(DSL.any(DSL.val(new Long[0])))));
     this.blocking = blocking;
     this.maxQueries = settings.poolSize();
+  }
+
+  /**
+   * Without these a connection that goes silent (a hung server, a failover that leaves old
+   * connections open) holds its query, and then every pool slot, for good: the server cancels
+   * a query at the query timeout, the driver drops a connection silent a second longer, and
+   * opening or validating one is bounded as well.
+   */
+  private static void timeouts(HikariConfig config, Duration queryTimeout) {
+    long seconds = Math.max(1, (queryTimeout.toMillis() + 999) / 1000);
+    config.setConnectionInitSql("set statement_timeout = " + queryTimeout.toMillis());
+    // As text: the driver reads its properties with Properties.getProperty, which sees no numbers.
+    config.addDataSourceProperty("socketTimeout", Long.toString(seconds + 1));
+    config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+    config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+    config.setValidationTimeout(Math.max(250, Math.min(1_000, queryTimeout.toMillis())));
   }
 
   /**

@@ -14,10 +14,14 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Client of the exchangerate.host-style rates API. Any answer but a successful one with a
@@ -41,12 +45,20 @@ public final class RatesClient {
     String base = settings.baseUrl().replaceAll("/+$", "");
     URI uri = URI.create(base + "/live?access_key=" + URLEncoder.encode(settings.apiKey(), StandardCharsets.UTF_8)
         + "&source=EUR&currencies=" + CURRENCIES);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    Duration timeout = settings.requestTimeout();
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    // The request's own timeout ends with the headers: a body that stalls after them would hold
+    // this fetch, and with it the quote cache's refresh, for good. The whole exchange has the deadline.
+    return exchange.copy()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle((response, failure) -> {
           if (failure != null) {
+            // Closes the connection of an answer still arriving; it is never reused.
+            exchange.cancel(true);
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            String what = cause instanceof HttpTimeoutException ? "timed out after " + settings.requestTimeout()
+            String what = cause instanceof HttpTimeoutException || cause instanceof TimeoutException
+                ? "timed out after " + timeout
                 : cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "");
             throw new RatesUnavailableException("rates API at " + base + " unreachable: " + what);
           }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,7 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failure modes.
  */
 public final class SimulatedRatesApi implements AutoCloseable {
-  public enum Mode { OK, DOWN, FAILURE_BODY, GARBAGE, ZERO_QUOTE, SLOW }
+  /**
+   * {@code STALLED_BODY}: status and headers (with the body's length) go out at once, then half
+   * the body, and then nothing on that connection until the stand-in closes: a server that hangs
+   * mid-answer. Requests that arrive after a change of mode get the new mode's answer.
+   */
+  public enum Mode { OK, DOWN, FAILURE_BODY, GARBAGE, ZERO_QUOTE, SLOW, STALLED_BODY }
 
   private static final Map<String, BigDecimal> BASE = Map.of(
       "EURUSD", new BigDecimal("1.0684"),
@@ -32,6 +38,8 @@ public final class SimulatedRatesApi implements AutoCloseable {
   private final HttpServer server;
   private final AtomicInteger calls = new AtomicInteger();
   private final SplittableRandom random = new SplittableRandom();
+  /** Stalled answers wait for it. */
+  private final CountDownLatch closing = new CountDownLatch(1);
   private volatile Mode mode = Mode.OK;
   private volatile boolean drift = true;
   private volatile Duration slowness = Duration.ofSeconds(10);
@@ -45,7 +53,8 @@ public final class SimulatedRatesApi implements AutoCloseable {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     SimulatedRatesApi api = new SimulatedRatesApi(server);
     server.createContext("/live", api::handle);
-    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+    // A thread per request as needed: stalled answers hold theirs until the stand-in closes.
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "simulated-rates-api");
       t.setDaemon(true);
       return t;
@@ -98,6 +107,7 @@ public final class SimulatedRatesApi implements AutoCloseable {
           sleep(slowness);
           respond(exchange, 200, body(quotes()));
         }
+        case STALLED_BODY -> stallMidBody(exchange, body(quotes()));
         case OK -> respond(exchange, 200, body(quotes()));
       }
     }
@@ -132,6 +142,20 @@ public final class SimulatedRatesApi implements AutoCloseable {
     }
   }
 
+  private void stallMidBody(HttpExchange exchange, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(bytes, 0, bytes.length / 2);
+    out.flush();
+    try {
+      closing.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
@@ -142,6 +166,7 @@ public final class SimulatedRatesApi implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
   }
 }

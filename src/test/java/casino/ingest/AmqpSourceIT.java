@@ -2,6 +2,7 @@ package casino.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -301,6 +302,79 @@ class AmqpSourceIT {
     assertEquals(n, seen.size());
     Thread.sleep(500);
     assertEquals(0, broker.depth(queue()));
+  }
+
+  @Test
+  void aChannelClosedByTheBrokerFailsTheSourceWithTheBrokersReason() throws Exception {
+    publish(10);
+    Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.committable(rabbit, queue())
+        .mapAsync(4, CommittableMessage::ack)
+        .toMat(Sink.ignore(), Keep.both())
+        .run(materializer);
+    awaitConsuming(running.first());
+
+    assertEquals(1, Rabbitmqctl.failChannelsOfConnectionNamed("casino-consumer:" + queue()));
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> running.second().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(AmqpSourceException.class, failed.getCause());
+    assertTrue(failed.getCause().getMessage().contains("channel closed by RabbitMQ")
+        && failed.getCause().getMessage().contains("unknown delivery tag"), failed.getCause().getMessage());
+  }
+
+  @Test
+  void aChannelClosedByTheBrokerIsReopenedAndLaterMessagesArrive() throws Exception {
+    Set<String> acked = ConcurrentHashMap.newKeySet();
+    Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.reconnecting(rabbit, queue())
+        .mapAsync(4, m -> m.ack().thenApply(done -> acked.add(text(m))))
+        .toMat(Sink.ignore(), Keep.both())
+        .run(materializer);
+    publish(10);
+    awaitSize(acked, 10);
+
+    assertEquals(1, Rabbitmqctl.failChannelsOfConnectionNamed("casino-consumer:" + queue()));
+    for (int i = 0; i < 10; i++) {
+      broker.channel().basicPublish("", queue(), MessageProperties.PERSISTENT_BASIC,
+          ("later" + i).getBytes(StandardCharsets.UTF_8));
+    }
+
+    awaitSize(acked, 20);
+    assertEquals(20, acked.size(), "messages published after the channel was closed");
+    await(running.first().drain());
+    assertEquals(0, broker.depth(queue()));
+  }
+
+  private static void awaitConsuming(AmqpControl control) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!control.connected() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(control.connected(), "the source never consumed");
+  }
+
+  private static void awaitSize(Set<String> set, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (set.size() < size && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aDrainRequestedWhileTheSourceStartsCompletesIt() throws Exception {
+    publish(20);
+    for (int i = 0; i < 30; i++) {
+      Pair<AmqpControl, CompletionStage<Done>> running = AmqpSource.committable(rabbit, queue())
+          .mapAsync(4, CommittableMessage::ack)
+          .toMat(Sink.ignore(), Keep.both())
+          .run(materializer);
+      // From another thread, while the stage is being started, and twice: draining is idempotent.
+      CompletableFuture<CompletionStage<Done>> drained = CompletableFuture.supplyAsync(() -> running.first().drain());
+      running.first().drain();
+
+      drained.get(5, TimeUnit.SECONDS).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      running.second().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertFalse(running.first().connected(), "round " + i);
+    }
   }
 
   @Test

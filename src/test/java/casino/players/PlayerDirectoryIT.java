@@ -65,17 +65,49 @@ class PlayerDirectoryIT {
       assertTrue(away.getCause().getMessage().startsWith("player lookup failed: "), away.getCause().getMessage());
 
       proxy.up();
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      Map<Long, Player> back = null;
-      while (back == null && System.nanoTime() < deadline) {
-        try {
-          back = find(players, Set.of(1L));
-        } catch (ExecutionException stillBroken) {
-          Thread.sleep(100);   // as the enricher does: retry until the database answers
-        }
-      }
+      Map<Long, Player> back = findWithRetries(players, Duration.ofSeconds(15));
       assertTrue(back != null && back.containsKey(1L), "lookups succeed again once the database is back");
     }
+  }
+
+  @Test
+  void aDatabaseThatGoesSilentFailsLookupsInTimeAndNewConnectionsServeThemAgain() throws Exception {
+    Duration queryTimeout = Duration.ofSeconds(1);
+    try (TcpProxy proxy = TcpProxy.inFrontOf(schema.baseUrl());
+         PlayerDirectory players = new PlayerDirectory(schema.at(proxy.jdbcUrl()).withQueryTimeout(queryTimeout), blocking)) {
+      assertTrue(find(players, Set.of(1L)).containsKey(1L));
+
+      proxy.freeze();
+      long started = System.nanoTime();
+      ExecutionException silent = assertThrows(ExecutionException.class, () -> find(players, Set.of(1L)));
+      long lookupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertInstanceOf(PlayerDirectory.PlayersUnavailableException.class, silent.getCause());
+      assertTrue(lookupMs < 5_000, "a lookup on a silent connection took " + lookupMs + " ms");
+      started = System.nanoTime();
+      assertFalse(players.reachable(), "a silent database is not reachable");
+      long readinessMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(readinessMs < 5_000, "the readiness check took " + readinessMs + " ms");
+
+      // The old connections stay silent for good; only new ones can answer.
+      proxy.failOver();
+      Map<Long, Player> back = findWithRetries(players, Duration.ofSeconds(15));
+      assertTrue(back != null && back.containsKey(1L),
+          "lookups succeed again on new connections");
+      assertTrue(players.reachable());
+    }
+  }
+
+  /** As the enricher does: retry until the database answers. Null when it never did. */
+  private static Map<Long, Player> findWithRetries(PlayerDirectory players, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        return find(players, Set.of(1L));
+      } catch (ExecutionException stillBroken) {
+        Thread.sleep(100);
+      }
+    }
+    return null;
   }
 
   private static Map<Long, Player> find(PlayerDirectory players, Set<Long> ids) throws Exception {

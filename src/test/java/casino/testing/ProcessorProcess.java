@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A processor node in its own JVM, as an operator runs it, on ports of its own. */
 public final class ProcessorProcess implements AutoCloseable {
@@ -194,6 +195,18 @@ public final class ProcessorProcess implements AutoCloseable {
       lines = output();
     }
     return lines;
+  }
+
+  /** Waits for the line of event {@code id}; empty when it was not written within the timeout. */
+  public Optional<JsonNode> awaitLine(long id, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<JsonNode> line = output().stream().filter(l -> l.get("id").asLong() == id).findFirst();
+      if (line.isPresent() || System.nanoTime() >= deadline) {
+        return line;
+      }
+      Thread.sleep(100);
+    }
   }
 
   public java.nio.file.Path stdoutFile() {

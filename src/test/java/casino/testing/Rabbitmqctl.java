@@ -22,6 +22,25 @@ public final class Rabbitmqctl {
     return closed;
   }
 
+  /**
+   * Makes the broker close, with a channel error, every channel of the connections whose
+   * client-given name is {@code name}, and leaves the connections open: as the broker does on a
+   * protocol error or a consumer timeout. Each channel is handed an ack, as if from its client,
+   * of a delivery tag it never sent (PRECONDITION_FAILED). Returns how many channels it hit.
+   */
+  public static int failChannelsOfConnectionNamed(String name) throws IOException, InterruptedException {
+    String expression = String.join("\n",
+        "Name = <<\"" + name + "\">>,",
+        "Conns = [P || P <- rabbit_networking:connections(),",
+        "  lists:member({<<\"connection_name\">>, longstr, Name},",
+        "    proplists:get_value(client_properties, rabbit_networking:connection_info(P, [client_properties]), []))],",
+        "Chs = [Ch || Ch <- rabbit_channel:list(),",
+        "  lists:member(proplists:get_value(connection, rabbit_channel:info(Ch, [connection])), Conns)],",
+        "[rabbit_channel:do(Ch, {'basic.ack', 999999999, false}) || Ch <- Chs],",
+        "length(Chs).");
+    return Integer.parseInt(run("rabbitmqctl", "-q", "eval", expression).trim());
+  }
+
   /** Messages of the queue delivered and not yet acknowledged, as the broker counts them. */
   public static long unacknowledged(String queue) throws IOException, InterruptedException {
     String listing = run("rabbitmqctl", "-q", "list_queues", "name", "messages_unacknowledged");

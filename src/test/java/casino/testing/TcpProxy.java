@@ -12,15 +12,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder in front of a real service, so that a test can take the service away from a
- * client (connections cut, new ones refused) and give it back, without touching the service.
+ * client (connections cut, new ones refused) and give it back, or make it go silent (nothing
+ * forwarded, nothing closed), without touching the service.
  */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final String targetHost;
   private final int targetPort;
   private final String jdbcPath;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final List<Link> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  /** New connections are accepted and left silent. */
+  private volatile boolean silent;
 
   private TcpProxy(String targetHost, int targetPort, String jdbcPath) throws IOException {
     this.targetHost = targetHost;
@@ -36,9 +39,18 @@ public final class TcpProxy implements AutoCloseable {
     return new TcpProxy(target.getHost(), target.getPort(), target.getPath());
   }
 
+  /** In front of any TCP service. */
+  public static TcpProxy inFrontOf(String host, int port) throws IOException {
+    return new TcpProxy(host, port, "");
+  }
+
   /** The same database, reached through this proxy. */
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + jdbcPath;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** Accepts and forwards connections (again). */
@@ -60,44 +72,109 @@ public final class TcpProxy implements AutoCloseable {
       server.close();
       server = null;
     }
-    for (Socket s : open) {
-      s.close();
+    for (Link link : open) {
+      link.close();
     }
     open.clear();
+  }
+
+  /**
+   * The service goes silent, as behind a dead network path: every open connection stops
+   * forwarding bytes both ways and stays open; new connections are accepted and stay silent too.
+   */
+  public void freeze() {
+    silent = true;
+    open.forEach(Link::freeze);
+  }
+
+  /**
+   * New connections are forwarded again; the frozen ones stay silent for good, as after a
+   * failover that does not reset the connections to the old server.
+   */
+  public void failOver() {
+    silent = false;
   }
 
   private void accept(ServerSocket listening) {
     while (!listening.isClosed()) {
       try {
         Socket client = listening.accept();
-        Socket target = new Socket(targetHost, targetPort);
-        open.add(client);
-        open.add(target);
-        pipe(client, target);
-        pipe(target, client);
+        if (silent) {
+          Link link = new Link(client, null);
+          link.freeze();
+          open.add(link);
+          continue;
+        }
+        Link link = new Link(client, new Socket(targetHost, targetPort));
+        open.add(link);
+        link.pipe(link.client, link.target);
+        link.pipe(link.target, link.client);
       } catch (IOException e) {
         // closed by down(), or the target refused: the client sees its connection end
       }
     }
   }
 
-  private void pipe(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          out.write(buffer, 0, n);
-          out.flush();
+  /** One forwarded connection; {@code target} is null for one accepted while silent. */
+  private static final class Link {
+    private final Socket client;
+    private final Socket target;
+    private boolean frozen;
+    private boolean closed;
+
+    Link(Socket client, Socket target) {
+      this.client = client;
+      this.target = target;
+    }
+
+    synchronized void freeze() {
+      frozen = true;
+    }
+
+    /** False once the link is closed. */
+    private synchronized boolean awaitForwarding() {
+      while (frozen && !closed) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
         }
-      } catch (IOException e) {
-        // one side closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
       }
-    }, "tcp-proxy-pipe");
-    t.setDaemon(true);
-    t.start();
+      return !closed;
+    }
+
+    void close() {
+      synchronized (this) {
+        closed = true;
+        notifyAll();
+      }
+      closeQuietly(client);
+      if (target != null) {
+        closeQuietly(target);
+      }
+    }
+
+    void pipe(Socket from, Socket to) {
+      Thread t = new Thread(() -> {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+          // Bytes read while frozen are held back, and reading stops: nothing gets through.
+          for (int n; (n = in.read(buffer)) >= 0 && awaitForwarding(); ) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
+        } catch (IOException e) {
+          // one side closed
+        } finally {
+          if (awaitForwarding()) {
+            close();
+          }
+        }
+      }, "tcp-proxy-pipe");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   private static void closeQuietly(Socket s) {

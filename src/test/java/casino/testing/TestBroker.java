@@ -11,7 +11,9 @@ import casino.publish.IdGenerator;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -93,6 +95,49 @@ public final class TestBroker implements AutoCloseable {
 
   public long depth(String queue) throws Exception {
     return channel.queueDeclarePassive(queue).getMessageCount();
+  }
+
+  /**
+   * The queue's depth, or -1 when it does not exist. Asked on a channel of its own: the broker
+   * closes a channel that asks after a missing queue.
+   */
+  public long depthIfExists(String queue) throws Exception {
+    Channel probe = connection.createChannel();
+    try {
+      return probe.queueDeclarePassive(queue).getMessageCount();
+    } catch (IOException missing) {
+      return -1;
+    } finally {
+      if (probe.isOpen()) {
+        probe.close();
+      }
+    }
+  }
+
+  /** A proxy in front of the broker, for {@link #through(TcpProxy)}. */
+  public TcpProxy proxy() throws IOException {
+    URI broker = URI.create(rabbit.uri());
+    return TcpProxy.inFrontOf(broker.getHost(), broker.getPort() < 0 ? 5672 : broker.getPort());
+  }
+
+  /** Settings of these queues with the broker reached through the proxy. */
+  public Settings.Rabbit through(TcpProxy proxy) {
+    URI broker = URI.create(rabbit.uri());
+    String uri = broker.getScheme() + "://" + (broker.getRawUserInfo() == null ? "" : broker.getRawUserInfo() + "@")
+        + "127.0.0.1:" + proxy.port() + broker.getRawPath();
+    return new Settings.Rabbit(uri, rabbit.eventsQueue(), rabbit.deadLetterQueue(), rabbit.prefetch(),
+        rabbit.connectTimeout(), rabbit.ackDrainTimeout(), rabbit.reconnectMinBackoff(), rabbit.reconnectMaxBackoff());
+  }
+
+  /** Waits until the queue holds at least {@code depth} messages; the depth then. */
+  public long awaitDepth(String queue, long depth, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long now = depth(queue);
+    while (now < depth && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      now = depth(queue);
+    }
+    return now;
   }
 
   /** Takes every message currently in the queue (and acks it). */

@@ -38,8 +38,8 @@ public final class TestSchema implements AutoCloseable {
 
   /** Settings for this schema through another address of the same database (a proxy, say). */
   public Settings.Database at(String url) {
-    return new Settings.Database(url + "?currentSchema=" + name, base.user(), base.password(), 2, true, false,
-        base.migrations());
+    return new Settings.Database(url + "?currentSchema=" + name, base.user(), base.password(), 2,
+        base.queryTimeout(), true, false, base.migrations());
   }
 
   /** The configured database's JDBC URL. */
