@@ -7,6 +7,8 @@ import casino.config.Settings;
 import casino.testing.TestSchema;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -99,5 +101,24 @@ class MigrationsIT {
 
     assertEquals(1, Migrations.apply(database).migrationsExecuted);
     assertEquals(1, schema.count("select count(*) from snapshot where persistence_id = 'kept'"));
+  }
+
+  /** A rolling upgrade: a node of the previous release restarts after a new one migrated the database. */
+  @Test
+  void aProcessorOfAnEarlierReleaseStartsOnADatabaseALaterOneMigrated() throws Exception {
+    Migrations.apply(database);
+    Path earlier = Files.createTempDirectory("earlier-migrations");
+    try {
+      Files.createDirectories(earlier.resolve("schema"));
+      Files.copy(database.migrations().resolve("schema/V1__create_players.sql"), earlier.resolve("schema/V1__create_players.sql"));
+      Settings.Database earlierRelease = new Settings.Database(database.url(), database.user(), database.password(),
+          database.poolSize(), true, false, earlier);
+
+      assertEquals(0, Migrations.apply(earlierRelease).migrationsExecuted);
+    } finally {
+      Files.delete(earlier.resolve("schema/V1__create_players.sql"));
+      Files.delete(earlier.resolve("schema"));
+      Files.delete(earlier);
+    }
   }
 }
