@@ -23,8 +23,10 @@ public final class Migrations {
     return Flyway.configure()
         .dataSource(database.url(), database.user(), database.password())
         .locations(locations)
-        // Demo rows are a repeatable migration: a database that had them keeps them.
-        .ignoreMigrationPatterns("*:missing")
+        // Demo rows are a repeatable migration: a database that had them keeps them. Migrations
+        // of a later release (Flyway's default, kept): in a rolling upgrade, a node of the
+        // earlier release must still start on the database a new node has migrated.
+        .ignoreMigrationPatterns("*:missing", "*:future")
         .load()
         .migrate();
   }

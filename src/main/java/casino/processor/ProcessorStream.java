@@ -146,7 +146,10 @@ public final class ProcessorStream {
         }
       }
       return inOrder(outcomes);
-    }).thenCompose(all -> all).thenCombine(unseen, Processed::new);
+    }).thenCompose(all -> all).thenCompose(outcomes -> outcomes.stream().anyMatch(o -> o.enriched() != null)
+        ? unseen.thenApply(ids -> new Processed(outcomes, ids))
+        // Nothing to write or count: dead letters do not wait for the keeper.
+        : CompletableFuture.completedFuture(new Processed(outcomes, Set.of())));
   }
 
   private CompletionStage<Outcome> outcome(CommittableMessage message, CasinoEvent event, Enricher.Result result) {
