@@ -112,7 +112,7 @@ class MigrationsIT {
       Files.createDirectories(earlier.resolve("schema"));
       Files.copy(database.migrations().resolve("schema/V1__create_players.sql"), earlier.resolve("schema/V1__create_players.sql"));
       Settings.Database earlierRelease = new Settings.Database(database.url(), database.user(), database.password(),
-          database.poolSize(), true, false, earlier);
+          database.poolSize(), database.queryTimeout(), true, false, earlier);
 
       assertEquals(0, Migrations.apply(earlierRelease).migrationsExecuted);
     } finally {
