@@ -213,7 +213,7 @@ public record Settings(
    * The cluster-wide view: its journal's id (one per deployment sharing a database), how long
    * and how many event ids it remembers to count each once, how often nodes refresh their copy.
    */
-  public record View(String persistenceId, Duration dedupHorizon, long maxRememberedIds, Duration refresh) {
+  public record View(String persistenceId, Duration dedupHorizon, long maxRememberedIds, Duration refresh, int snapshotEvery) {
     static View from(Config c) {
       Duration horizon = positive(c, "dedup-horizon");
       if (horizon.compareTo(Duration.ofHours(1)) < 0) {
@@ -223,7 +223,7 @@ public record Settings(
       if (maxIds < 1_000) {
         throw new InvalidSettingsException("casino.view.max-remembered-ids must be at least 1000, got " + maxIds);
       }
-      return new View(nonEmpty(c, "persistence-id"), horizon, maxIds, positive(c, "refresh"));
+      return new View(nonEmpty(c, "persistence-id"), horizon, maxIds, positive(c, "refresh"), atLeast(c, "snapshot-every", 10));
     }
   }
 

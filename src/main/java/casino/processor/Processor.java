@@ -102,8 +102,7 @@ public final class Processor {
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
     Settings.View viewSettings = settings.view();
     ActorRef<ViewKeeper.Command> keeper = ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.supervise(ViewKeeper.create(viewSettings.persistenceId(), viewSettings.dedupHorizon(),
-                viewSettings.maxRememberedIds(), clock))
+        Behaviors.supervise(ViewKeeper.create(viewSettings, clock))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
         "view-keeper"));
     AtomicReference<Figures> viewCopy = new AtomicReference<>(Figures.EMPTY);

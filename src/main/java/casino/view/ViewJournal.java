@@ -1,6 +1,7 @@
 package casino.view;
 
 import casino.cluster.CborSerializable;
+import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +20,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The view's one writer, event-sourced: each write is one journal event holding every entry
  * not counted before, and the state is the {@link ViewState} those events build. Recovery loads
- * the latest snapshot (figures and remembered ids) and replays at most
- * {@value #SNAPSHOT_EVERY} events on top; events older than the snapshots are deleted.
+ * the latest snapshot (figures and remembered ids) and replays at most {@code snapshotEvery}
+ * events on top; events older than the snapshots are deleted.
  */
 final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJournal.Recorded, ViewJournal.State> {
-  /** Journal events between snapshots: replay after a restart is at most this many writes. */
-  static final int SNAPSHOT_EVERY = 2_000;
 
   sealed interface Command extends CborSerializable {}
 
@@ -49,12 +48,15 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
 
   private final Duration horizon;
   private final long maxIds;
+  private final int snapshotEvery;
   private final Clock clock;
 
-  ViewJournal(PersistenceId id, Duration horizon, long maxIds, Clock clock) {
-    super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
-    this.horizon = horizon;
-    this.maxIds = maxIds;
+  ViewJournal(Settings.View settings, Clock clock) {
+    super(PersistenceId.ofUniqueId(settings.persistenceId()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.horizon = settings.dedupHorizon();
+    this.maxIds = settings.maxRememberedIds();
+    this.snapshotEvery = settings.snapshotEvery();
     this.clock = clock;
   }
 
@@ -120,7 +122,7 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2).withDeleteEventsOnSnapshot();
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2).withDeleteEventsOnSnapshot();
   }
 
   @Override

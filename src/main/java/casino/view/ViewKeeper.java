@@ -1,6 +1,7 @@
 package casino.view;
 
 import casino.cluster.CborSerializable;
+import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
  * The cluster-wide view's keeper (a cluster singleton): every node asks it which ids are not
@@ -48,9 +48,9 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
   private List<Count> waiting = new ArrayList<>();
   private boolean writing;
 
-  public static Behavior<Command> create(String persistenceId, Duration horizon, long maxIds, Clock clock) {
+  public static Behavior<Command> create(Settings.View settings, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ViewKeeper(context, timers,
-        new ViewJournal(PersistenceId.ofUniqueId(persistenceId), horizon, maxIds, clock))));
+        new ViewJournal(settings, clock))));
   }
 
   private ViewKeeper(ActorContext<Command> context, TimerScheduler<Command> timers, ViewJournal journal) {

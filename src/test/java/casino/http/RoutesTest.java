@@ -7,6 +7,7 @@ import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
+import casino.config.Settings;
 import casino.testing.InMemoryPersistence;
 import casino.view.Entries;
 import casino.view.Figures;
@@ -64,7 +65,8 @@ class RoutesTest extends JUnitRouteTest {
     systemResource().before();
     typed = ActorTestKit.create(InMemoryPersistence.config());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    keeper = typed.spawn(ViewKeeper.create("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, clock));
+    keeper = typed.spawn(ViewKeeper.create(
+        new Settings.View("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, Duration.ofMillis(20), 100), clock));
     view = typed.spawn(ViewActor.create(keeper, Duration.ofMillis(20), clock));
     readiness = new LinkedHashMap<>(Map.of("broker", true, "redis", true, "database", true));
     route = testRoute(routes().routes());

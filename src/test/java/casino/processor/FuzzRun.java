@@ -37,8 +37,13 @@ public final class FuzzRun {
   /** What a run published and where it went. */
   public record Result(int published, int written, int deadLettered, int unaccounted, boolean alive, long depthLeft,
       double seconds) {
+    /**
+     * Every message accounted for, nothing left, the processor up. Lines may be fewer than
+     * the messages not dead-lettered: a flipped byte can give one message another's id, and an
+     * id the cluster counted already is not written again (SPEC 5).
+     */
     boolean clean() {
-      return alive && unaccounted == 0 && depthLeft == 0 && written + deadLettered == published;
+      return alive && unaccounted == 0 && depthLeft == 0 && written + deadLettered <= published;
     }
   }
 

@@ -12,6 +12,7 @@ import casino.domain.EventType;
 import casino.domain.Money;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
+import casino.testing.Rabbitmqctl;
 import casino.testing.TcpProxy;
 import casino.testing.TestBroker;
 import casino.testing.TestSchema;
@@ -125,6 +126,24 @@ class ProcessorRecoveryIT {
         assertTrue(line.isPresent(), "no line once the database answered new connections:\n" + processor.stderr());
         assertEquals("rick@example.com", line.get().get("player").get("email").asText(), line.get().toString());
       }
+    }
+  }
+
+  @Test
+  void aConsumerChannelClosedByTheBrokerAloneIsReopened() throws Exception {
+    try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      CasinoEvent before = bet(10, Currency.EUR);
+      broker.publish(before);
+      assertTrue(processor.awaitLine(before.id(), Duration.ofSeconds(30)).isPresent(), processor.stderr());
+
+      // Only the channel: its connection stays open, as after RabbitMQ's consumer timeout.
+      assertEquals(1, Rabbitmqctl.failChannelsOfConnectionNamed("casino-consumer:" + broker.settings().eventsQueue()));
+      CasinoEvent after = bet(11, Currency.EUR);
+      broker.publish(after);
+
+      assertTrue(processor.awaitLine(after.id(), Duration.ofSeconds(30)).isPresent(),
+          "no line after the channel closed:\n" + processor.stderr());
+      assertEquals(200, processor.get("/health").statusCode());
     }
   }
 

@@ -3,6 +3,7 @@ package casino.view;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import casino.config.Settings;
 import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The keeper on Pekko's in-memory journal and snapshot store: dedup, and recovery exact after a restart. */
 class ViewKeeperTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  private static final int SNAPSHOT_EVERY = 200;
   private final ActorTestKit testKit = ActorTestKit.create(InMemoryPersistence.config()
       .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.snapshots.serialize = on\n"
           + "pekko.persistence.testkit.events.serialize = on")));
@@ -35,7 +37,8 @@ class ViewKeeperTest {
   }
 
   private ActorRef<ViewKeeper.Command> keeper() {
-    return testKit.spawn(ViewKeeper.create(id, Duration.ofHours(1), 1_000_000, clock));
+    return testKit.spawn(ViewKeeper.create(new Settings.View(id, Duration.ofHours(1), 1_000_000, Duration.ofMillis(250),
+        SNAPSHOT_EVERY), clock));
   }
 
   private static Entries entries(long fromId, int n) {
@@ -93,7 +96,7 @@ class ViewKeeperTest {
   @Test
   void aRestartedKeeperRecoversFiguresAndRememberedIdsFromSnapshotAndJournal() {
     ActorRef<ViewKeeper.Command> keeper = keeper();
-    int written = ViewJournal.SNAPSHOT_EVERY + 300;   // a snapshot, then events on top of it
+    int written = 2 * SNAPSHOT_EVERY + 30;   // snapshots, old events deleted, then events on top
     for (int i = 0; i < written; i++) {
       assertEquals(3, count(keeper, entries(1 + 3L * i, 3)));
     }
