@@ -14,9 +14,14 @@ final class IdCodec {
   static byte[] encode(long[] ids) {
     long[] sorted = ids.clone();
     Arrays.sort(sorted);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(sorted.length * 2 + 16);
+    return pack(sorted);
+  }
+
+  /** The ids in the order given (sorted, most differences are small). */
+  static byte[] pack(long[] ids) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(ids.length * 2 + 16);
     long previous = 0;
-    for (long id : sorted) {
+    for (long id : ids) {
       long delta = id - previous;
       previous = id;
       long zigzag = (delta << 1) ^ (delta >> 63);

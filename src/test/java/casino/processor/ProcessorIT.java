@@ -15,6 +15,7 @@ import casino.domain.Money;
 import casino.domain.WireFormat;
 import casino.enrich.AmountConverter;
 import casino.quotes.SimulatedRatesApi;
+import casino.testing.ProcessorFixture;
 import casino.testing.ProcessorProcess;
 import casino.testing.Rabbitmqctl;
 import casino.testing.TcpProxy;
@@ -44,6 +45,7 @@ class ProcessorIT {
    * which comes up with the cluster, seconds after the stream on a busy machine.
    */
   private static final String QUEUED_BEFORE_START_TIMEOUT = "30s";
+  private ProcessorFixture fixture;
   private TestBroker broker;
   private SimulatedRatesApi api;
   private TestSchema schema;
@@ -52,22 +54,16 @@ class ProcessorIT {
 
   @BeforeEach
   void start() throws Exception {
-    broker = new TestBroker("processor");
-    api = SimulatedRatesApi.start(0);
-    api.fixed();
-    // A schema of its own, migrated by the processor at start: the shared database's public
-    // schema may hold migrations of other branches, which the processor refuses.
-    schema = TestSchema.create("processor_it");
-    env = ProcessorProcess.environment(broker, api);
-    env.put("POSTGRES_URL", schema.database().url());
-    env.put("ENRICHMENT_TIMEOUT", "2s");
+    fixture = new ProcessorFixture("processor");
+    broker = fixture.broker;
+    api = fixture.api;
+    schema = fixture.schema;
+    env = fixture.env;
   }
 
   @AfterEach
   void stop() throws Exception {
-    api.close();
-    broker.close();
-    schema.close();
+    fixture.close();
   }
 
   private CasinoEvent event(EventType type, long player, Money money, boolean won) {

@@ -11,6 +11,7 @@ import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
 import casino.quotes.SimulatedRatesApi;
+import casino.testing.ProcessorFixture;
 import casino.testing.ProcessorProcess;
 import casino.testing.Rabbitmqctl;
 import casino.testing.TcpProxy;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProcessorRecoveryIT {
   private static final Instant AT = Instant.parse("2022-01-10T12:34:56Z");
+  private ProcessorFixture fixture;
   private TestBroker broker;
   private TestSchema schema;
   private SimulatedRatesApi api;
@@ -40,22 +42,16 @@ class ProcessorRecoveryIT {
 
   @BeforeEach
   void start() throws Exception {
-    broker = new TestBroker("recovery");
-    // A schema of its own, migrated by the processor (with the demo players): what other
-    // branches applied to the shared one does not matter here.
-    schema = TestSchema.create("recovery");
-    api = SimulatedRatesApi.start(0);
-    api.fixed();
-    env = ProcessorProcess.environment(broker, api);
-    env.put("POSTGRES_URL", schema.database().url());
-    env.put("ENRICHMENT_TIMEOUT", "2s");
+    fixture = new ProcessorFixture("recovery");
+    broker = fixture.broker;
+    api = fixture.api;
+    schema = fixture.schema;
+    env = fixture.env;
   }
 
   @AfterEach
   void stop() throws Exception {
-    api.close();
-    broker.close();
-    schema.close();
+    fixture.close();
   }
 
   private CasinoEvent bet(long player, Currency currency) {

@@ -404,41 +404,13 @@ public final class PersistenceBenchmark {
       return ids;
     }
 
-    /** Each id as the zigzag varint of its difference to the one before. */
+    /** Each id as the zigzag varint of its difference to the one before, in arrival order. */
     static byte[] pack(long[] ids) {
-      byte[] out = new byte[ids.length * 10];
-      int pos = 0;
-      long previous = 0;
-      for (long id : ids) {
-        long delta = id - previous;
-        previous = id;
-        long zigzag = (delta << 1) ^ (delta >> 63);
-        while ((zigzag & ~0x7FL) != 0) {
-          out[pos++] = (byte) ((zigzag & 0x7F) | 0x80);
-          zigzag >>>= 7;
-        }
-        out[pos++] = (byte) zigzag;
-      }
-      return Arrays.copyOf(out, pos);
+      return IdCodec.pack(ids);
     }
 
     static long[] unpack(byte[] packed, int count) {
-      long[] ids = new long[count];
-      int pos = 0;
-      long previous = 0;
-      for (int i = 0; i < count; i++) {
-        long zigzag = 0;
-        int shift = 0;
-        byte b;
-        do {
-          b = packed[pos++];
-          zigzag |= (long) (b & 0x7F) << shift;
-          shift += 7;
-        } while (b < 0);
-        previous += (zigzag >>> 1) ^ -(zigzag & 1);
-        ids[i] = previous;
-      }
-      return ids;
+      return IdCodec.decode(packed, count);
     }
   }
 
