@@ -72,6 +72,47 @@ class ViewStateTest {
   }
 
   @Test
+  void betsWinsAndDepositsOfARecycledBucketStartFromZero() {
+    view.record(bet(10, true), 100L, NOW);
+    view.record(deposit(10), 500L, NOW);
+    Instant later = NOW.plusSeconds(4096); // the same ring slot as NOW
+    view.record(at(later), null, later);
+
+    Figures figures = view.figures(later);
+    int slot = (int) (later.getEpochSecond() - figures.firstSecond());
+    assertEquals(1, figures.eventsPerSecond()[slot]);
+    assertEquals(0, figures.betsPerSecond()[slot]);
+    assertEquals(0, figures.winsPerSecond()[slot]);
+    assertEquals(0, figures.depositCentsPerSecond()[slot]);
+  }
+
+  @Test
+  void betsWinsAndDepositsAreKeptPerSecondNextToTheCounts() {
+    view.record(new CasinoEvent(nextId++, 10, 100, EventType.BET, new Money(100, Currency.EUR), false, NOW), 100L, NOW);
+    view.record(new CasinoEvent(nextId++, 11, 100, EventType.BET, new Money(100, Currency.EUR), true, NOW), 100L, NOW);
+    view.record(new CasinoEvent(nextId++, 12, 0, EventType.DEPOSIT, new Money(700, Currency.USD), false,
+        NOW.minusSeconds(10)), 650L, NOW);
+    view.record(new CasinoEvent(nextId++, 12, 0, EventType.DEPOSIT, new Money(300, Currency.EUR), false,
+        NOW.minusSeconds(10).plusMillis(999)), 300L, NOW);
+    view.record(at(NOW.minusSeconds(10)), null, NOW);
+    view.record(new CasinoEvent(nextId++, 13, 0, EventType.DEPOSIT, new Money(900, Currency.EUR), false,
+        NOW.minus(Duration.ofHours(2))), 900L, NOW);   // in the totals only
+
+    Figures figures = view.figures(NOW);
+    int now = (int) (NOW.getEpochSecond() - figures.firstSecond());
+    assertEquals(2, figures.eventsPerSecond()[now]);
+    assertEquals(2, figures.betsPerSecond()[now]);
+    assertEquals(1, figures.winsPerSecond()[now]);
+    assertEquals(0, figures.depositCentsPerSecond()[now]);
+    assertEquals(3, figures.eventsPerSecond()[now - 10]);
+    assertEquals(0, figures.betsPerSecond()[now - 10]);
+    assertEquals(950, figures.depositCentsPerSecond()[now - 10]);
+    assertEquals(5, java.util.Arrays.stream(figures.eventsPerSecond()).sum());
+    assertEquals(950, java.util.Arrays.stream(figures.depositCentsPerSecond()).sum());
+    assertEquals(new ViewState.Top(12, 950), figures.topPlayerDeposits());
+  }
+
+  @Test
   void lateEventsCountInTheTotalButNotInTheAverage() {
     view.record(at(NOW.minus(Duration.ofHours(2))), null, NOW);
 
