@@ -126,6 +126,27 @@ class ViewKeeperTest {
     }
   }
 
+  /** The copy every node fetches four times a second stays small: at 1,000 events/s in every second of the hour, under 64 KB. */
+  @Test
+  void theFiguresOfABusyHourAreAFewTensOfKilobytesOfCbor() {
+    int seconds = 3605;
+    long[] events = new long[seconds];
+    long[] bets = new long[seconds];
+    long[] wins = new long[seconds];
+    long[] deposits = new long[seconds];
+    java.util.Arrays.fill(events, 1_000);
+    java.util.Arrays.fill(bets, 250);
+    java.util.Arrays.fill(wins, 13);
+    java.util.Arrays.fill(deposits, 250L * 2_000);   // 250 deposits of up to 20 EUR a second
+    Figures busy = new Figures(NOW.toEpochMilli(), 3_600_000, NOW.minusSeconds(3600).toEpochMilli(),
+        NOW.getEpochSecond() - 3599, events, new ViewState.Top(10, 90_000), new ViewState.Top(11, 4_700),
+        new ViewState.Top(12, 18_000_000_000L), 3_600_000, bets, wins, deposits);
+
+    byte[] cbor = SerializationExtension.get(Adapter.toClassic(testKit.system())).serialize(busy).get();
+
+    assertTrue(cbor.length < 64 * 1024, cbor.length + " bytes");
+  }
+
   /** {@code value} through the CBOR serialization of the cluster and the journal, without {@code fields}. */
   @SuppressWarnings("unchecked")
   private <T> T earlierVersion(T value, String... fields) throws Exception {

@@ -1,5 +1,6 @@
 package casino.view;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -78,12 +79,14 @@ class ViewStateTest {
     Instant later = NOW.plusSeconds(4096); // the same ring slot as NOW
     view.record(at(later), null, later);
 
-    Figures figures = view.figures(later);
-    int slot = (int) (later.getEpochSecond() - figures.firstSecond());
-    assertEquals(1, figures.eventsPerSecond()[slot]);
-    assertEquals(0, figures.betsPerSecond()[slot]);
-    assertEquals(0, figures.winsPerSecond()[slot]);
-    assertEquals(0, figures.depositCentsPerSecond()[slot]);
+    assertArrayEquals(new long[] {1, 0, 0, 0}, second(view.figures(later), later));
+  }
+
+  /** Events, bets, wins and deposit cents of the second of {@code time} in {@code figures}. */
+  private static long[] second(Figures figures, Instant time) {
+    int i = (int) (time.getEpochSecond() - figures.firstSecond());
+    return new long[] {figures.eventsPerSecond()[i], figures.betsPerSecond()[i], figures.winsPerSecond()[i],
+        figures.depositCentsPerSecond()[i]};
   }
 
   @Test
@@ -99,14 +102,8 @@ class ViewStateTest {
         NOW.minus(Duration.ofHours(2))), 900L, NOW);   // in the totals only
 
     Figures figures = view.figures(NOW);
-    int now = (int) (NOW.getEpochSecond() - figures.firstSecond());
-    assertEquals(2, figures.eventsPerSecond()[now]);
-    assertEquals(2, figures.betsPerSecond()[now]);
-    assertEquals(1, figures.winsPerSecond()[now]);
-    assertEquals(0, figures.depositCentsPerSecond()[now]);
-    assertEquals(3, figures.eventsPerSecond()[now - 10]);
-    assertEquals(0, figures.betsPerSecond()[now - 10]);
-    assertEquals(950, figures.depositCentsPerSecond()[now - 10]);
+    assertArrayEquals(new long[] {2, 2, 1, 0}, second(figures, NOW));
+    assertArrayEquals(new long[] {3, 0, 0, 950}, second(figures, NOW.minusSeconds(10)));
     assertEquals(5, java.util.Arrays.stream(figures.eventsPerSecond()).sum());
     assertEquals(950, java.util.Arrays.stream(figures.depositCentsPerSecond()).sum());
     assertEquals(new ViewState.Top(12, 950), figures.topPlayerDeposits());
