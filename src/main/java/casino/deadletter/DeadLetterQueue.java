@@ -22,8 +22,13 @@ public final class DeadLetterQueue implements AutoCloseable {
   private final Connection connection;
 
   public DeadLetterQueue(Settings.Rabbit rabbit) throws Broker.BrokerUnavailableException, IOException {
+    this(rabbit, "casino-dead-letter-tool");
+  }
+
+  /** {@code connectionName}: how the broker's connection list names it. */
+  public DeadLetterQueue(Settings.Rabbit rabbit, String connectionName) throws Broker.BrokerUnavailableException, IOException {
     this.rabbit = rabbit;
-    this.connection = Broker.connect(rabbit, "casino-dead-letter-tool");
+    this.connection = Broker.connect(rabbit, connectionName);
     try (Channel channel = connection.createChannel()) {
       Broker.declareQueues(channel, rabbit);
     } catch (TimeoutException e) {

@@ -1,6 +1,8 @@
 package casino.processor;
 
+import casino.cluster.Membership;
 import casino.config.Settings;
+import casino.deadletter.DeadLetterDepth;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
 import casino.enrich.Worker;
@@ -22,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
@@ -48,6 +49,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The guardian of a processor node: joins the cluster, wires quotes, players, workers, view,
@@ -60,6 +62,8 @@ public final class Processor {
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
   /** A read copy older than this: the keeper does not answer (moving, or its database away). */
   private static final Duration VIEW_STALE = Duration.ofSeconds(5);
+  /** The dead-letter queue's depth, read every READINESS_INTERVAL, is unknown when no reading is younger. */
+  private static final Duration DEAD_LETTER_DEPTH_FRESH = Duration.ofSeconds(5);
 
   private Processor() {}
 
@@ -95,7 +99,8 @@ public final class Processor {
     ActorRef<QuoteCache.Command> quoteCache = ClusterSingleton.get(system)
         .init(SingletonActor.of(Behaviors.supervise(QuoteCache.create(settings.rates(), rates, quoteStore, clock))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "quote-cache"));
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
+    ExecutionContextExecutor blocking =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
     PlayerDirectory players = new PlayerDirectory(settings.database(), blocking);
     Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players,
         settings.rates().ttl(), clock);
@@ -127,7 +132,11 @@ public final class Processor {
     Readiness readiness = new Readiness(readinessChecks(source, quoteStore, players, progress, viewCopy, clock),
         blocking, READINESS_TIMEOUT);
     Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
-    Routes routes = new Routes(view, system.scheduler(), readiness::results);
+    DeadLetterDepth deadLetterDepth = new DeadLetterDepth(settings.rabbit(), clock, DEAD_LETTER_DEPTH_FRESH);
+    Cancellable readingDeadLetters = deadLetterDepth.start(system.scheduler(), READINESS_INTERVAL, blocking);
+    Cluster cluster = Cluster.get(system);
+    Routes routes = new Routes(view, system.scheduler(), readiness::results, deadLetterDepth::current,
+        () -> Membership.of(cluster));
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
@@ -136,7 +145,8 @@ public final class Processor {
         log.error("cannot serve HTTP on {}:{}: {}", settings.http().host(), settings.http().port(), failure.getMessage());
         shutdown.run(NodeFailure.INSTANCE);
       } else {
-        log.info("HTTP API at http://{}:{}/materialized", settings.http().host(), bound.localAddress().getPort());
+        log.info("HTTP API at http://{}:{}/materialized, dashboard at /", settings.http().host(),
+            bound.localAddress().getPort());
       }
     });
 
@@ -150,6 +160,8 @@ public final class Processor {
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
       checking.cancel();
+      readingDeadLetters.cancel();
+      deadLetterDepth.close();
       deadLetters.close();
       players.close();
       quoteStore.close();

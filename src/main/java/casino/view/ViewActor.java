@@ -2,6 +2,7 @@ package casino.view;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,6 +21,9 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   public sealed interface Command {}
 
   public record Query(int windowSeconds, ActorRef<ViewState.Snapshot> replyTo) implements Command {}
+
+  /** The last {@code count} tumbling windows of {@code sizeSeconds} ({@link Windows}), oldest first. */
+  public record WindowsQuery(int sizeSeconds, int count, ActorRef<List<Windows.Window>> replyTo) implements Command {}
 
   /** The copy as it is, for metrics and the lag behind the keeper. */
   public record Current(ActorRef<Figures> replyTo) implements Command {}
@@ -61,7 +65,9 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Query.class, this::onQuery)
+        .onMessage(Query.class, q -> answer(() -> q.replyTo().tell(figures.snapshot(q.windowSeconds(), clock.instant()))))
+        .onMessage(WindowsQuery.class, q -> answer(() ->
+            q.replyTo().tell(Windows.of(figures, q.sizeSeconds(), q.count(), clock.instant()))))
         .onMessage(Current.class, c -> {
           c.replyTo().tell(figures);
           return this;
@@ -90,9 +96,9 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
     return this;
   }
 
-  private Behavior<Command> onQuery(Query query) {
+  private Behavior<Command> answer(Runnable query) {
     try {
-      query.replyTo().tell(figures.snapshot(query.windowSeconds(), clock.instant()));
+      query.run();
     } catch (IllegalArgumentException e) {
       // A query the routes should not have let through: its asker times out, the copy lives on.
       getContext().getLog().error("view query refused: {}", e.getMessage());

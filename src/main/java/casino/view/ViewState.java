@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The materialized views of SPEC 7, as plain state: each event id counted once; per-second
- * buckets of the last hour in a ring (bounded whatever the run length); per-player tallies and
+ * events, bets, wins and deposits of the last hour in a ring ({@link SecondBuckets}, bounded
+ * whatever the run length); per-player tallies and
  * the top players kept up to date as events arrive. Every operation is total: no value an
  * accepted event can hold makes it throw.
  */
@@ -19,13 +20,11 @@ public final class ViewState {
   public static final int MAX_WINDOW_SECONDS = 3600;
   /** Events dated this far ahead of our clock are taken as dated when they are; later ones as now. */
   static final long FUTURE_SKEW_SECONDS = 5;
-  private static final int RING = 4096; // > MAX_WINDOW_SECONDS + FUTURE_SKEW_SECONDS
 
   private final Duration horizon;
   private final long maxRememberedIds;
   private RecentIds seen;
-  private final long[] bucketSecond = new long[RING];
-  private final long[] bucketCount = new long[RING];
+  private SecondBuckets buckets = new SecondBuckets();
   private final Map<Long, Tally> tallies = new HashMap<>();
   private long eventsTotal;
   private Long earliestMillis;
@@ -77,12 +76,7 @@ public final class ViewState {
       second = nowSecond;
     }
     if (second > nowSecond - MAX_WINDOW_SECONDS) {
-      int slot = (int) Math.floorMod(second, (long) RING);
-      if (bucketSecond[slot] != second) {
-        bucketSecond[slot] = second;
-        bucketCount[slot] = 0;
-      }
-      bucketCount[slot]++;
+      buckets.add(second, kind, amountEurCents);
     }
     Tally tally = tallies.computeIfAbsent(playerId, p -> new Tally());
     if (kind == Entries.BET || kind == Entries.WON_BET) {
@@ -108,19 +102,12 @@ public final class ViewState {
   public Figures figures(Instant now) {
     long nowSecond = now.getEpochSecond();
     long first = nowSecond - MAX_WINDOW_SECONDS + 1;
-    long[] perSecond = new long[(int) (MAX_WINDOW_SECONDS + FUTURE_SKEW_SECONDS)];
-    for (int i = 0; i < perSecond.length; i++) {
-      long second = first + i;
-      int slot = (int) Math.floorMod(second, (long) RING);
-      if (bucketSecond[slot] == second) {
-        perSecond[i] = bucketCount[slot];
-      }
-    }
-    return new Figures(now.toEpochMilli(), eventsTotal, earliestMillis, first, perSecond, topBets, topWins, topDeposits,
-        seen.size());
+    SecondBuckets.Columns perSecond = buckets.between(first, (int) (MAX_WINDOW_SECONDS + FUTURE_SKEW_SECONDS));
+    return new Figures(now.toEpochMilli(), eventsTotal, earliestMillis, first, perSecond.events(), topBets, topWins,
+        topDeposits, seen.size(), perSecond.bets(), perSecond.wins(), perSecond.depositCents());
   }
 
-  private static long saturatedSum(long a, long b) {
+  static long saturatedSum(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
@@ -148,16 +135,18 @@ public final class ViewState {
       wins[i] = t.wins;
       deposits[i] = t.depositCents;
     }
-    return new Stored(eventsTotal, earliestMillis, bucketSecond.clone(), bucketCount.clone(), ids, bets, wins, deposits,
-        topBets, topWins, topDeposits, seen.export(), seen.generationsDroppedEarly());
+    SecondBuckets.Columns slots = buckets.slots();
+    return new Stored(eventsTotal, earliestMillis, buckets.slotSeconds(), slots.events(), ids, bets, wins, deposits,
+        topBets, topWins, topDeposits, seen.export(), seen.generationsDroppedEarly(), slots.bets(), slots.wins(),
+        slots.depositCents());
   }
 
   static ViewState restore(Duration horizon, long maxRememberedIds, Stored stored) {
     ViewState state = new ViewState(horizon, maxRememberedIds);
     state.eventsTotal = stored.eventsTotal();
     state.earliestMillis = stored.earliestMillis();
-    System.arraycopy(stored.bucketSecond(), 0, state.bucketSecond, 0, RING);
-    System.arraycopy(stored.bucketCount(), 0, state.bucketCount, 0, RING);
+    state.buckets = SecondBuckets.restore(stored.bucketSecond(), new SecondBuckets.Columns(stored.bucketCount(),
+        stored.bucketBets(), stored.bucketWins(), stored.bucketDeposits()));
     for (int i = 0; i < stored.players().length; i++) {
       Tally t = new Tally();
       t.bets = stored.bets()[i];
@@ -172,10 +161,15 @@ public final class ViewState {
     return state;
   }
 
-  /** The persisted form of the state (see ViewJournal). */
+  /**
+   * The persisted form of the state (see ViewJournal). The per-second bets, wins and deposits
+   * ({@code bucketBets}, {@code bucketWins}, {@code bucketDeposits}, slot by slot as
+   * {@code bucketCount}) came later: in a snapshot taken before, they are absent and read as 0.
+   */
   public record Stored(long eventsTotal, Long earliestMillis, long[] bucketSecond, long[] bucketCount, long[] players,
       long[] bets, long[] wins, long[] deposits, Top topBets, Top topWins, Top topDeposits,
-      List<RecentIds.Stored> generations, long droppedEarly) implements CborSerializable {}
+      List<RecentIds.Stored> generations, long droppedEarly, long[] bucketBets, long[] bucketWins,
+      long[] bucketDeposits) implements CborSerializable {}
 
   private static final class Tally {
     long bets;

@@ -7,6 +7,7 @@ import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
 import casino.domain.Money;
+import casino.cluster.Membership;
 import casino.config.Settings;
 import casino.testing.InMemoryPersistence;
 import casino.view.Entries;
@@ -23,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,8 @@ class RoutesTest extends JUnitRouteTest {
   private ActorRef<ViewActor.Command> view;
   private long counted;
   private Map<String, Boolean> readiness;
+  private OptionalLong deadLetters = OptionalLong.empty();
+  private List<Membership.Node> members = List.of();
   private TestRoute route;
 
   @BeforeEach
@@ -73,7 +77,8 @@ class RoutesTest extends JUnitRouteTest {
   }
 
   private Routes routes() {
-    return new Routes(view, typed.system().scheduler(), () -> new LinkedHashMap<>(readiness));
+    return new Routes(view, typed.system().scheduler(), () -> new LinkedHashMap<>(readiness), () -> deadLetters,
+        () -> members);
   }
 
   @AfterEach
@@ -133,6 +138,80 @@ class RoutesTest extends JUnitRouteTest {
   }
 
   @Test
+  void windowsOfRecordedEventsOldestFirstWithEmptyOnes() throws Exception {
+    record(
+        new CasinoEvent(1, 10, 100, EventType.BET, new Money(300, Currency.EUR), true, NOW.minusSeconds(5)),
+        new CasinoEvent(2, 10, 100, EventType.BET, new Money(300, Currency.EUR), false, NOW.minusSeconds(30)),
+        new CasinoEvent(3, 12, 0, EventType.DEPOSIT, new Money(1_500, Currency.EUR), false, NOW.minusSeconds(90)));
+
+    JsonNode minutes = json(route.run(HttpRequest.GET("/materialized/windows")).assertStatusCode(StatusCodes.OK));
+    assertEquals(60, minutes.size(), "the default: every 1m window of the hour");
+    assertEquals("2026-06-01T11:01:00Z", minutes.get(0).get("start").asText());
+    assertEquals(JSON.readTree("{\"start\":\"2026-06-01T11:58:00Z\",\"events\":1,\"bets\":0,\"wins\":0,\"deposits_eur\":1500}"),
+        minutes.get(57));
+    assertEquals(JSON.readTree("{\"start\":\"2026-06-01T11:59:00Z\",\"events\":2,\"bets\":2,\"wins\":1,\"deposits_eur\":0}"),
+        minutes.get(58));
+    assertEquals(JSON.readTree("{\"start\":\"2026-06-01T12:00:00Z\",\"events\":0,\"bets\":0,\"wins\":0,\"deposits_eur\":0}"),
+        minutes.get(59), "the current window, empty");
+
+    JsonNode lastSeconds = json(route.run(HttpRequest.GET("/materialized/windows?size=1s&last=6")).assertStatusCode(StatusCodes.OK));
+    assertEquals(List.of(1L, 0L, 0L, 0L, 0L, 0L), lastSeconds.findValues("events").stream().map(JsonNode::asLong).toList());
+    assertEquals("2026-06-01T11:59:55Z", lastSeconds.get(0).get("start").asText());
+    assertEquals(12, json(route.run(HttpRequest.GET("/materialized/windows?size=5m")).assertStatusCode(StatusCodes.OK)).size());
+    assertEquals(3600, json(route.run(HttpRequest.GET("/materialized/windows?size=1s&last=3600"))
+        .assertStatusCode(StatusCodes.OK)).size());
+  }
+
+  @Test
+  void badWindowsParametersAre400sThatSayWhatIsAllowed() throws Exception {
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("size=2m", "size must be one of 1s, 10s, 1m, 5m; got \"2m\"");
+    bad.put("size=", "size must be one of 1s, 10s, 1m, 5m; got \"\"");
+    bad.put("size=60", "size must be one of 1s, 10s, 1m, 5m; got \"60\"");
+    bad.put("last=0", "last must be an integer from 1 to 60 (the 1m windows of an hour); got \"0\"");
+    bad.put("last=61", "last must be an integer from 1 to 60 (the 1m windows of an hour); got \"61\"");
+    bad.put("size=10s&last=361", "last must be an integer from 1 to 360 (the 10s windows of an hour); got \"361\"");
+    bad.put("size=5m&last=abc", "last must be an integer from 1 to 12 (the 5m windows of an hour); got \"abc\"");
+    bad.put("size=1m&size=1s", "size may be given once; got 2 values");
+    bad.put("last=5&last=5", "last may be given once; got 2 values");
+    for (Map.Entry<String, String> query : bad.entrySet()) {
+      JsonNode body = json(route.run(HttpRequest.GET("/materialized/windows?" + query.getKey()))
+          .assertStatusCode(StatusCodes.BAD_REQUEST));
+      assertEquals(query.getValue(), body.get("error").asText(), query.getKey());
+    }
+  }
+
+  @Test
+  void deadLettersAndMembersComeFromWhatTheNodeKnows() throws Exception {
+    assertEquals(JSON.readTree("{\"dead_letters\":null}"),
+        json(route.run(HttpRequest.GET("/dead-letters")).assertStatusCode(StatusCodes.OK)), "not read yet");
+    deadLetters = OptionalLong.of(7);
+    members = List.of(new Membership.Node("pekko://casino@127.0.0.1:25520", "Up", List.of("dc-default"), true, true, true),
+        new Membership.Node("pekko://casino@127.0.0.1:25521", "Leaving", List.of("dc-default"), false, false, false));
+
+    assertEquals(JSON.readTree("{\"dead_letters\":7}"),
+        json(route.run(HttpRequest.GET("/dead-letters")).assertStatusCode(StatusCodes.OK)));
+    assertEquals(JSON.readTree("{\"members\":["
+            + "{\"address\":\"pekko://casino@127.0.0.1:25520\",\"status\":\"Up\",\"roles\":[\"dc-default\"],"
+            + "\"reachable\":true,\"leader\":true,\"self\":true},"
+            + "{\"address\":\"pekko://casino@127.0.0.1:25521\",\"status\":\"Leaving\",\"roles\":[\"dc-default\"],"
+            + "\"reachable\":false,\"leader\":false,\"self\":false}]}"),
+        json(route.run(HttpRequest.GET("/cluster")).assertStatusCode(StatusCodes.OK)));
+  }
+
+  @Test
+  void theDashboardIsServedFromTheProcessorsOwnResources() throws Exception {
+    TestRouteResult page = route.run(HttpRequest.GET("/")).assertStatusCode(StatusCodes.OK);
+    page.assertMediaType("text/html");
+    assertTrue(page.entityString().contains("<script src=\"dashboard/dashboard.js\">"), page.entityString());
+    assertTrue(!page.entityString().contains("http://") && !page.entityString().contains("https://"), "nothing from elsewhere");
+    route.run(HttpRequest.GET("/dashboard/dashboard.js")).assertStatusCode(StatusCodes.OK).assertMediaType("application/javascript");
+    route.run(HttpRequest.GET("/dashboard/dashboard.css")).assertStatusCode(StatusCodes.OK).assertMediaType("text/css");
+    json(route.run(HttpRequest.GET("/dashboard/secrets.txt")).assertStatusCode(StatusCodes.NOT_FOUND));
+    json(route.run(HttpRequest.GET("/dashboard/../application.conf")).assertStatusCode(StatusCodes.NOT_FOUND));
+  }
+
+  @Test
   void aBadWindowIsA400ThatSaysWhatIsAllowed() throws Exception {
     for (String bad : new String[] {"0", "3601", "-5", "abc", "1.5", "", "99999999999"}) {
       JsonNode body = json(route.run(HttpRequest.GET("/materialized?window_size=" + bad)).assertStatusCode(StatusCodes.BAD_REQUEST));
@@ -149,7 +228,8 @@ class RoutesTest extends JUnitRouteTest {
 
   @Test
   void headIsAnsweredWhereverGetIs() throws Exception {
-    for (String path : List.of("/materialized", "/materialize?window_size=10", "/health", "/ready")) {
+    for (String path : List.of("/materialized", "/materialize?window_size=10", "/materialized/windows?size=10s&last=3",
+        "/dead-letters", "/cluster", "/", "/dashboard/dashboard.js", "/health", "/ready")) {
       TestRouteResult get = route.run(HttpRequest.GET(path)).assertStatusCode(StatusCodes.OK);
       TestRouteResult head = route.run(HttpRequest.HEAD(path)).assertStatusCode(StatusCodes.OK);
       assertEquals(get.response().getHeaders(), head.response().getHeaders(), path);
@@ -163,7 +243,7 @@ class RoutesTest extends JUnitRouteTest {
   void anExceptionInARouteIsAJson500() throws Exception {
     Route failing = new Routes(view, typed.system().scheduler(), () -> {
       throw new IllegalStateException("a check blew up");
-    }).routes();
+    }, () -> deadLetters, () -> members).routes();
 
     JsonNode body = json(testRoute(failing).run(HttpRequest.GET("/ready")).assertStatusCode(StatusCodes.INTERNAL_SERVER_ERROR));
     assertTrue(body.get("error").asText().startsWith("internal error"), body.toString());

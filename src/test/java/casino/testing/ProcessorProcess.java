@@ -151,6 +151,11 @@ public final class ProcessorProcess implements AutoCloseable {
     return get(httpPort, path);
   }
 
+  /** The address of {@code path} on the node's HTTP port, for a browser. */
+  public String url(String path) {
+    return "http://127.0.0.1:" + httpPort + path;
+  }
+
   /** Pekko Management of the node: {@code /cluster/members}, {@code /health/ready}. */
   public HttpResponse<String> management(String path) throws IOException, InterruptedException {
     return get(managementPort, path);

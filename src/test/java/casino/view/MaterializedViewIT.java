@@ -1,6 +1,7 @@
 package casino.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.domain.CasinoEvent;
 import casino.domain.Currency;
@@ -14,7 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Known events through a running processor; the expected figures read back over HTTP. */
@@ -72,6 +76,102 @@ class MaterializedViewIT {
         assertEquals(player13 >= player14 ? 13 : 14, top.get("id").asLong());
         assertEquals(Math.max(player13, player14), top.get("count").asLong());
         assertEquals(400, processor.get("/materialized?window_size=0").statusCode());
+      }
+    }
+  }
+
+  /** A window as {@code /materialized/windows} answers it. */
+  private record Window(String start, long events, long bets, long wins, long depositsEur) {
+    static Window of(JsonNode json) {
+      return new Window(json.get("start").asText(), json.get("events").asLong(), json.get("bets").asLong(),
+          json.get("wins").asLong(), json.get("deposits_eur").asLong());
+    }
+
+    /** The window of {@code sizeSeconds} from {@code startSecond}, summed from the distinct events published. */
+    static Window expected(long startSecond, int sizeSeconds, Iterable<CasinoEvent> events) {
+      long n = 0;
+      long bets = 0;
+      long wins = 0;
+      long deposits = 0;
+      for (CasinoEvent e : events) {
+        long second = e.createdAt().getEpochSecond();
+        if (second >= startSecond && second < startSecond + sizeSeconds) {
+          n++;
+          bets += e.type() == EventType.BET ? 1 : 0;
+          wins += e.type() == EventType.BET && e.hasWon() ? 1 : 0;
+          deposits += e.type() == EventType.DEPOSIT ? e.money().minorUnits() : 0;
+        }
+      }
+      return new Window(Instant.ofEpochSecond(startSecond).toString(), n, bets, wins, deposits);
+    }
+  }
+
+  /**
+   * Asks for {@code query} and checks every window against the events: {@code count} windows of
+   * {@code sizeSeconds}, aligned, consecutive, the last one holding the time of the request.
+   */
+  private static void assertWindows(ProcessorProcess processor, String query, int sizeSeconds, int count,
+      Iterable<CasinoEvent> distinct) throws Exception {
+    long before = Instant.now().getEpochSecond();
+    JsonNode windows = JSON.readTree(processor.get("/materialized/windows" + query).body());
+    long after = Instant.now().getEpochSecond();
+    assertEquals(count, windows.size(), query);
+    long last = Instant.parse(windows.get(count - 1).get("start").asText()).getEpochSecond();
+    assertTrue(last == Math.floorDiv(before, sizeSeconds) * sizeSeconds || last == Math.floorDiv(after, sizeSeconds) * sizeSeconds,
+        query + ": the last window, " + Instant.ofEpochSecond(last) + ", is not the current one");
+    for (int i = 0; i < count; i++) {
+      long start = last - (long) (count - 1 - i) * sizeSeconds;
+      assertEquals(Window.expected(start, sizeSeconds, distinct), Window.of(windows.get(i)), query + ", window " + i);
+    }
+  }
+
+  @Test
+  void windowsOfEventsSpreadOverAFewMinutesEqualTheEventsPublished() throws Exception {
+    try (TestBroker broker = new TestBroker("windows"); SimulatedRatesApi api = SimulatedRatesApi.start(0)) {
+      api.fixed();
+      try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(broker, api))) {
+        Instant now = Instant.now();
+        SplittableRandom random = new SplittableRandom(7);
+        long id = System.nanoTime();
+        Map<Long, CasinoEvent> distinct = new LinkedHashMap<>();
+        // Over the last six minutes, in EUR so that deposits are exact: every type, some bets won.
+        for (int i = 0; i < 400; i++) {
+          EventType type = EventType.values()[random.nextInt(4)];
+          Instant createdAt = now.minusMillis(random.nextLong(6 * 60_000));
+          CasinoEvent event = new CasinoEvent(++id, 10 + random.nextInt(10), type == EventType.DEPOSIT ? 0 : 100, type,
+              type.carriesMoney() ? new Money(random.nextLong(2_000), Currency.EUR) : null,
+              type == EventType.BET && random.nextInt(4) == 0, createdAt);
+          distinct.put(event.id(), event);
+        }
+        // Two hours old: in the totals, in no window of the last hour.
+        CasinoEvent old = new CasinoEvent(++id, 10, 0, EventType.DEPOSIT, new Money(5_000, Currency.EUR), false,
+            now.minus(Duration.ofHours(2)));
+        distinct.put(old.id(), old);
+        for (CasinoEvent e : distinct.values()) {
+          broker.publish(e);
+        }
+        List<CasinoEvent> again = new ArrayList<>(distinct.values()).subList(0, 20);
+        broker.publish(again);  // counted once
+        processor.awaitOutput(distinct.size(), Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (processor.materialized().get("events_total").asLong() < distinct.size() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertEquals(distinct.size(), processor.materialized().get("events_total").asLong());
+
+        assertWindows(processor, "", 60, 60, distinct.values());
+        assertWindows(processor, "?size=1m&last=30", 60, 30, distinct.values());
+        assertWindows(processor, "?size=1s", 1, 3600, distinct.values());
+        assertWindows(processor, "?size=10s&last=50", 10, 50, distinct.values());
+        assertWindows(processor, "?size=5m", 300, 12, distinct.values());
+        JsonNode hour = JSON.readTree(processor.get("/materialized/windows?size=5m").body());
+        long inWindows = 0;
+        for (JsonNode w : hour) {
+          inWindows += w.get("events").asLong();
+        }
+        assertEquals(distinct.size() - 1, inWindows, "every event of the last hour, the old one in none");
+        assertEquals(400, processor.get("/materialized/windows?size=2m").statusCode());
+        assertEquals(400, processor.get("/materialized/windows?last=0").statusCode());
       }
     }
   }

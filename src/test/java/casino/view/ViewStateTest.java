@@ -1,5 +1,6 @@
 package casino.view;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -69,6 +70,43 @@ class ViewStateTest {
     assertEquals(1.0, view.snapshot(1, later).eventsPerSecondMovingAverage(), "old bucket content must not survive");
     assertEquals(1.0 / 3600, view.snapshot(3600, later).eventsPerSecondMovingAverage(), 1e-12);
     assertEquals(0.0, view.snapshot(3600, NOW.plusSeconds(3600)).eventsPerSecondMovingAverage(), "an hour later the event is out");
+  }
+
+  @Test
+  void betsWinsAndDepositsOfARecycledBucketStartFromZero() {
+    view.record(bet(10, true), 100L, NOW);
+    view.record(deposit(10), 500L, NOW);
+    Instant later = NOW.plusSeconds(4096); // the same ring slot as NOW
+    view.record(at(later), null, later);
+
+    assertArrayEquals(new long[] {1, 0, 0, 0}, second(view.figures(later), later));
+  }
+
+  /** Events, bets, wins and deposit cents of the second of {@code time} in {@code figures}. */
+  private static long[] second(Figures figures, Instant time) {
+    int i = (int) (time.getEpochSecond() - figures.firstSecond());
+    return new long[] {figures.eventsPerSecond()[i], figures.betsPerSecond()[i], figures.winsPerSecond()[i],
+        figures.depositCentsPerSecond()[i]};
+  }
+
+  @Test
+  void betsWinsAndDepositsAreKeptPerSecondNextToTheCounts() {
+    view.record(new CasinoEvent(nextId++, 10, 100, EventType.BET, new Money(100, Currency.EUR), false, NOW), 100L, NOW);
+    view.record(new CasinoEvent(nextId++, 11, 100, EventType.BET, new Money(100, Currency.EUR), true, NOW), 100L, NOW);
+    view.record(new CasinoEvent(nextId++, 12, 0, EventType.DEPOSIT, new Money(700, Currency.USD), false,
+        NOW.minusSeconds(10)), 650L, NOW);
+    view.record(new CasinoEvent(nextId++, 12, 0, EventType.DEPOSIT, new Money(300, Currency.EUR), false,
+        NOW.minusSeconds(10).plusMillis(999)), 300L, NOW);
+    view.record(at(NOW.minusSeconds(10)), null, NOW);
+    view.record(new CasinoEvent(nextId++, 13, 0, EventType.DEPOSIT, new Money(900, Currency.EUR), false,
+        NOW.minus(Duration.ofHours(2))), 900L, NOW);   // in the totals only
+
+    Figures figures = view.figures(NOW);
+    assertArrayEquals(new long[] {2, 2, 1, 0}, second(figures, NOW));
+    assertArrayEquals(new long[] {3, 0, 0, 950}, second(figures, NOW.minusSeconds(10)));
+    assertEquals(5, java.util.Arrays.stream(figures.eventsPerSecond()).sum());
+    assertEquals(950, java.util.Arrays.stream(figures.depositCentsPerSecond()).sum());
+    assertEquals(new ViewState.Top(12, 950), figures.topPlayerDeposits());
   }
 
   @Test
