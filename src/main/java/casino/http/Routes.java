@@ -1,5 +1,6 @@
 package casino.http;
 
+import casino.metrics.Metrics;
 import casino.view.ViewActor;
 import casino.view.ViewState;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -28,26 +30,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of SPEC 7: the materialized views, liveness and readiness. Every error answer is
- * JSON {@code {"error": "..."}}: those pekko-http gives before a request reaches the routes (414
- * for an over-long URI, 400 for a malformed query string, which its strict URI parser refuses)
- * come from {@link JsonParsingErrors}. {@code HEAD} is answered wherever {@code GET} is: the same
- * answer, whose body the server leaves out.
+ * The HTTP API of SPEC 7 and 10: the materialized views, liveness, readiness and metrics. Every
+ * error answer is JSON {@code {"error": "..."}}: those pekko-http gives before a request reaches
+ * the routes (414 for an over-long URI, 400 for a malformed query string, which its strict URI
+ * parser refuses) come from {@link JsonParsingErrors}. {@code HEAD} is answered wherever
+ * {@code GET} is: the same answer, whose body the server leaves out.
  */
 public final class Routes extends AllDirectives {
   static final int DEFAULT_WINDOW = 60;
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Text with a charset (the Java API has no media type parameters but through parsing). */
+  private static final ContentType.NonBinary PROMETHEUS_TEXT = (ContentType.NonBinary) ContentTypes.parse(Metrics.CONTENT_TYPE);
 
   private final ActorRef<ViewActor.Command> view;
   private final Scheduler scheduler;
   private final Supplier<Map<String, Boolean>> readiness;
+  private final Supplier<String> metrics;
 
-  /** {@code readiness}: the last result of each readiness check, answered from memory ({@link Readiness#results()}). */
-  public Routes(ActorRef<ViewActor.Command> view, Scheduler scheduler, Supplier<Map<String, Boolean>> readiness) {
+  /**
+   * {@code readiness}: the last result of each readiness check, answered from memory ({@link Readiness#results()});
+   * {@code metrics}: the node's meters in Prometheus text format ({@link Metrics#scrape()}).
+   */
+  public Routes(ActorRef<ViewActor.Command> view, Scheduler scheduler, Supplier<Map<String, Boolean>> readiness,
+      Supplier<String> metrics) {
     this.view = view;
     this.scheduler = scheduler;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   public Route routes() {
@@ -56,7 +66,8 @@ public final class Routes extends AllDirectives {
             path("materialized", this::materialized),
             path("materialize", this::materialized),
             path("health", () -> getOrHead(() -> json(StatusCodes.OK, JSON.createObjectNode().put("status", "alive")))),
-            path("ready", () -> getOrHead(this::ready))))));
+            path("ready", () -> getOrHead(this::ready)),
+            path("metrics", () -> getOrHead(this::scrape))))));
   }
 
   private Route materialized() {
@@ -83,6 +94,11 @@ public final class Routes extends AllDirectives {
     body.put("status", all ? "ready" : "not ready");
     checks.forEach(body::put);
     return json(all ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+  }
+
+  /** Prometheus text of the meters as they are now; gauges read values kept in memory, nothing waits. */
+  private Route scrape() {
+    return complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.get()));
   }
 
   /** The server sends no body in answer to HEAD (pekko-http's renderer), and keeps the headers. */
@@ -123,7 +139,7 @@ public final class Routes extends AllDirectives {
         .handleAll(MethodRejection.class, rejected -> error(StatusCodes.METHOD_NOT_ALLOWED,
             "method not allowed; use " + String.join(", ", rejected.stream().map(r -> r.supported().name()).distinct().toList())))
         .handleNotFound(extractUnmatchedPath(path -> error(StatusCodes.NOT_FOUND,
-            "no such resource: " + path + "; try /materialized, /health or /ready")))
+            "no such resource: " + path + "; try /materialized, /health, /ready or /metrics")))
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(Routes::asJsonError);

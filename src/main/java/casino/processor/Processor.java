@@ -1,5 +1,6 @@
 package casino.processor;
 
+import casino.broker.QueueDepth;
 import casino.config.Settings;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
@@ -7,6 +8,7 @@ import casino.enrich.Worker;
 import casino.http.Readiness;
 import casino.http.Routes;
 import casino.ingest.AmqpControl;
+import casino.metrics.Metrics;
 import casino.players.PlayerDirectory;
 import casino.quotes.QuoteCache;
 import casino.quotes.QuoteCacheClient;
@@ -60,6 +62,8 @@ public final class Processor {
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
   /** A read copy older than this: the keeper does not answer (moving, or its database away). */
   private static final Duration VIEW_STALE = Duration.ofSeconds(5);
+  /** How often the events queue's depth is read for the metrics (in the background, never per scrape). */
+  private static final Duration QUEUE_DEPTH_INTERVAL = Duration.ofSeconds(2);
 
   private Processor() {}
 
@@ -89,16 +93,17 @@ public final class Processor {
       }
     });
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    Metrics metrics = Metrics.prometheus();
 
     QuoteStore quoteStore = new QuoteStore(settings.redis(), settings.redis().keyPrefix(), clock);
-    RatesClient rates = new RatesClient(settings.rates(), clock);
+    RatesClient rates = new RatesClient(settings.rates(), clock, metrics);
     ActorRef<QuoteCache.Command> quoteCache = ClusterSingleton.get(system)
         .init(SingletonActor.of(Behaviors.supervise(QuoteCache.create(settings.rates(), rates, quoteStore, clock))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "quote-cache"));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
     PlayerDirectory players = new PlayerDirectory(settings.database(), blocking);
-    Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players,
-        settings.rates().ttl(), clock);
+    QuoteCacheClient quotes = new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock);
+    Enricher enricher = new Enricher(quotes, players, settings.rates().ttl(), clock);
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
     Settings.View viewSettings = settings.view();
     ActorRef<ViewKeeper.Command> keeper = ClusterSingleton.get(system).init(SingletonActor.of(
@@ -112,7 +117,7 @@ public final class Processor {
     Progress progress = new Progress(clock, Duration.ofSeconds(5));
 
     Pair<AmqpControl, CompletionStage<Done>> stream =
-        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, clock).run();
+        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, metrics, clock).run();
     AmqpControl source = stream.first();
     stream.second().whenComplete((done, failure) -> {
       if (failure != null) {
@@ -127,7 +132,14 @@ public final class Processor {
     Readiness readiness = new Readiness(readinessChecks(source, quoteStore, players, progress, viewCopy, clock),
         blocking, READINESS_TIMEOUT);
     Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
-    Routes routes = new Routes(view, system.scheduler(), readiness::results);
+    QueueDepth queueDepth = new QueueDepth(settings.rabbit(), settings.rabbit().eventsQueue());
+    Cancellable depthReading = queueDepth.start(system.scheduler(), QUEUE_DEPTH_INTERVAL, blocking, system.executionContext());
+    metrics.eventsQueue(queueDepth::messages, source::unacked);
+    metrics.readiness(readiness::results);
+    metrics.quotes(() -> quotes.fetchedAt().map(at -> seconds(Duration.between(at, clock.instant()))).orElse(Double.NaN));
+    metrics.view(() -> viewCopy.get().rememberedIds(),
+        () -> viewCopy.get().asOfMillis() == 0 ? Double.NaN : seconds(viewCopy.get().age(clock.instant())));
+    Routes routes = new Routes(view, system.scheduler(), readiness::results, metrics::scrape);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
@@ -150,6 +162,9 @@ public final class Processor {
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
       checking.cancel();
+      depthReading.cancel();
+      queueDepth.close();
+      metrics.close();
       deadLetters.close();
       players.close();
       quoteStore.close();
@@ -182,6 +197,10 @@ public final class Processor {
     checks.put("progress", progress::moving);
     checks.put("view", () -> viewCopy.get().asOfMillis() > 0 && viewCopy.get().age(clock.instant()).compareTo(VIEW_STALE) < 0);
     return checks;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
   }
 
 }
