@@ -1,6 +1,7 @@
 package casino.http;
 
 import casino.cluster.Membership;
+import casino.metrics.Metrics;
 import casino.view.ViewActor;
 import casino.view.ViewState;
 import casino.view.Windows;
@@ -43,11 +44,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of SPEC 7 and 10: the materialized views and their windows, the dashboard at
- * {@code /} with what it shows besides the view (dead letters, the cluster's members), liveness
- * and readiness. Every error answer is JSON {@code {"error": "..."}}: those pekko-http gives
- * before a request reaches the routes (414 for an over-long URI, 400 for a malformed query
- * string, which its strict URI parser refuses) come from {@link JsonParsingErrors}. {@code HEAD} is answered wherever {@code GET} is: the same
- * answer, whose body the server leaves out.
+ * {@code /} with what it shows besides the view (dead letters, the cluster's members), liveness,
+ * readiness and metrics. Every error answer is JSON {@code {"error": "..."}}: those pekko-http
+ * gives before a request reaches the routes (414 for an over-long URI, 400 for a malformed query
+ * string, which its strict URI parser refuses) come from {@link JsonParsingErrors}. {@code HEAD}
+ * is answered wherever {@code GET} is: the same answer, whose body the server leaves out.
  */
 public final class Routes extends AllDirectives {
   static final int DEFAULT_WINDOW = 60;
@@ -60,26 +61,31 @@ public final class Routes extends AllDirectives {
       "index.html", resource("index.html", ContentTypes.TEXT_HTML_UTF8),
       "dashboard.css", resource("dashboard.css", MediaTypes.TEXT_CSS.toContentType(HttpCharsets.UTF_8)),
       "dashboard.js", resource("dashboard.js", MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8)));
+  /** Text with a charset (the Java API has no media type parameters but through parsing). */
+  private static final ContentType.NonBinary PROMETHEUS_TEXT = (ContentType.NonBinary) ContentTypes.parse(Metrics.CONTENT_TYPE);
 
   private final ActorRef<ViewActor.Command> view;
   private final Scheduler scheduler;
   private final Supplier<Map<String, Boolean>> readiness;
   private final Supplier<OptionalLong> deadLetters;
   private final Supplier<List<Membership.Node>> members;
+  private final Supplier<String> metrics;
 
   /**
    * {@code readiness}: the last result of each readiness check, answered from memory
    * ({@link Readiness#results()}); {@code deadLetters}: the dead-letter queue's depth as last
    * read in the background, empty when unknown; {@code members}: the cluster's members as this
-   * node sees them.
+   * node sees them; {@code metrics}: the node's meters in Prometheus text format
+   * ({@link Metrics#scrape()}).
    */
   public Routes(ActorRef<ViewActor.Command> view, Scheduler scheduler, Supplier<Map<String, Boolean>> readiness,
-      Supplier<OptionalLong> deadLetters, Supplier<List<Membership.Node>> members) {
+      Supplier<OptionalLong> deadLetters, Supplier<List<Membership.Node>> members, Supplier<String> metrics) {
     this.view = view;
     this.scheduler = scheduler;
     this.readiness = readiness;
     this.deadLetters = deadLetters;
     this.members = members;
+    this.metrics = metrics;
   }
 
   public Route routes() {
@@ -94,7 +100,8 @@ public final class Routes extends AllDirectives {
             path("cluster", () -> getOrHead(() -> json(StatusCodes.OK,
                 JSON.createObjectNode().set("members", JSON.valueToTree(members.get()))))),
             path("health", () -> getOrHead(() -> json(StatusCodes.OK, JSON.createObjectNode().put("status", "alive")))),
-            path("ready", () -> getOrHead(this::ready))))));
+            path("ready", () -> getOrHead(this::ready)),
+            path("metrics", () -> getOrHead(this::scrape))))));
   }
 
   private Route materialized() {
@@ -166,6 +173,11 @@ public final class Routes extends AllDirectives {
     return json(all ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
   }
 
+  /** Prometheus text of the meters as they are now; gauges read values kept in memory, nothing waits. */
+  private Route scrape() {
+    return complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.get()));
+  }
+
   /** The server sends no body in answer to HEAD (pekko-http's renderer), and keeps the headers. */
   private Route getOrHead(Supplier<Route> inner) {
     return Directives.anyOf(this::get, this::head, inner);
@@ -215,7 +227,7 @@ public final class Routes extends AllDirectives {
             "method not allowed; use " + String.join(", ", rejected.stream().map(r -> r.supported().name()).distinct().toList())))
         .handleNotFound(extractUnmatchedPath(path -> error(StatusCodes.NOT_FOUND,
             "no such resource: " + path + "; try /, /materialized, /materialized/windows, /dead-letters, /cluster,"
-                + " /health or /ready")))
+                + " /health, /ready or /metrics")))
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(Routes::asJsonError);

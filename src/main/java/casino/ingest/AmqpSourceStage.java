@@ -72,7 +72,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
     return Pair.create(new Logic(control), control);
   }
 
-  private record Delivery(byte[] body, AMQP.BasicProperties properties, boolean redelivered, long tag) {}
+  private record Delivery(byte[] body, AMQP.BasicProperties properties, boolean redelivered, long tag, long deliveredAtNanos) {}
 
   private record SettleRequest(long tag, Settlement settlement, CompletableFuture<Done> result) {}
 
@@ -150,7 +150,7 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
           @Override
           public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-            inbox.add(new Delivery(body, properties, envelope.isRedeliver(), envelope.getDeliveryTag()));
+            inbox.add(new Delivery(body, properties, envelope.isRedeliver(), envelope.getDeliveryTag(), System.nanoTime()));
             if (inboxSize.incrementAndGet() >= wakeAt && wakeupPending.compareAndSet(false, true)) {
               onDeliveries.invoke(Done.getInstance());
             }
@@ -221,7 +221,8 @@ final class AmqpSourceStage extends AbstractGraphStageWithMaterializedValue<Sour
         Delivery d = buffer.poll();
         outstanding.add(d.tag());
         control.unacked(outstanding.size());
-        push(out, new CommittableMessage(d.body(), d.properties(), d.redelivered(), d.tag(), this::requestSettle));
+        push(out, new CommittableMessage(d.body(), d.properties(), d.redelivered(), d.tag(), d.deliveredAtNanos(),
+            this::requestSettle));
       }
     }
 

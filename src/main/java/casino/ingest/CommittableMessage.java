@@ -18,13 +18,16 @@ public final class CommittableMessage {
   private final AMQP.BasicProperties properties;
   private final boolean redelivered;
   private final long deliveryTag;
+  private final long deliveredAtNanos;
   private final Settler settler;
 
-  CommittableMessage(byte[] body, AMQP.BasicProperties properties, boolean redelivered, long deliveryTag, Settler settler) {
+  CommittableMessage(byte[] body, AMQP.BasicProperties properties, boolean redelivered, long deliveryTag,
+      long deliveredAtNanos, Settler settler) {
     this.body = body;
     this.properties = properties;
     this.redelivered = redelivered;
     this.deliveryTag = deliveryTag;
+    this.deliveredAtNanos = deliveredAtNanos;
     this.settler = settler;
   }
 
@@ -47,6 +50,11 @@ public final class CommittableMessage {
 
   public long deliveryTag() {
     return deliveryTag;
+  }
+
+  /** When the broker's delivery reached this process, on the {@link System#nanoTime()} scale. */
+  public long deliveredAtNanos() {
+    return deliveredAtNanos;
   }
 
   /** Acknowledges this message alone. */

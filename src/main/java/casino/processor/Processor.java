@@ -1,6 +1,7 @@
 package casino.processor;
 
 import casino.cluster.Membership;
+import casino.broker.QueueDepth;
 import casino.config.Settings;
 import casino.deadletter.DeadLetterDepth;
 import casino.deadletter.DeadLetters;
@@ -9,6 +10,7 @@ import casino.enrich.Worker;
 import casino.http.Readiness;
 import casino.http.Routes;
 import casino.ingest.AmqpControl;
+import casino.metrics.Metrics;
 import casino.players.PlayerDirectory;
 import casino.quotes.QuoteCache;
 import casino.quotes.QuoteCacheClient;
@@ -64,6 +66,8 @@ public final class Processor {
   private static final Duration VIEW_STALE = Duration.ofSeconds(5);
   /** The dead-letter queue's depth, read every READINESS_INTERVAL, is unknown when no reading is younger. */
   private static final Duration DEAD_LETTER_DEPTH_FRESH = Duration.ofSeconds(5);
+  /** How often the events queue's depth is read for the metrics (in the background, never per scrape). */
+  private static final Duration QUEUE_DEPTH_INTERVAL = Duration.ofSeconds(2);
 
   private Processor() {}
 
@@ -93,17 +97,18 @@ public final class Processor {
       }
     });
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    Metrics metrics = Metrics.prometheus();
 
     QuoteStore quoteStore = new QuoteStore(settings.redis(), settings.redis().keyPrefix(), clock);
-    RatesClient rates = new RatesClient(settings.rates(), clock);
+    RatesClient rates = new RatesClient(settings.rates(), clock, metrics);
     ActorRef<QuoteCache.Command> quoteCache = ClusterSingleton.get(system)
         .init(SingletonActor.of(Behaviors.supervise(QuoteCache.create(settings.rates(), rates, quoteStore, clock))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "quote-cache"));
     ExecutionContextExecutor blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.blocking-dispatcher"));
     PlayerDirectory players = new PlayerDirectory(settings.database(), blocking);
-    Enricher enricher = new Enricher(new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock), players,
-        settings.rates().ttl(), clock);
+    QuoteCacheClient quotes = new QuoteCacheClient(quoteCache, system.scheduler(), settings.rates(), clock);
+    Enricher enricher = new Enricher(quotes, players, settings.rates().ttl(), clock);
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
     Settings.View viewSettings = settings.view();
     ActorRef<ViewKeeper.Command> keeper = ClusterSingleton.get(system).init(SingletonActor.of(
@@ -117,7 +122,7 @@ public final class Processor {
     Progress progress = new Progress(clock, Duration.ofSeconds(5));
 
     Pair<AmqpControl, CompletionStage<Done>> stream =
-        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, clock).run();
+        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, metrics, clock).run();
     AmqpControl source = stream.first();
     stream.second().whenComplete((done, failure) -> {
       if (failure != null) {
@@ -135,8 +140,15 @@ public final class Processor {
     DeadLetterDepth deadLetterDepth = new DeadLetterDepth(settings.rabbit(), clock, DEAD_LETTER_DEPTH_FRESH);
     Cancellable readingDeadLetters = deadLetterDepth.start(system.scheduler(), READINESS_INTERVAL, blocking);
     Cluster cluster = Cluster.get(system);
+    QueueDepth queueDepth = new QueueDepth(settings.rabbit(), settings.rabbit().eventsQueue());
+    Cancellable depthReading = queueDepth.start(system.scheduler(), QUEUE_DEPTH_INTERVAL, blocking, system.executionContext());
+    metrics.eventsQueue(queueDepth::messages, source::unacked);
+    metrics.readiness(readiness::results);
+    metrics.quotes(() -> quotes.fetchedAt().map(at -> seconds(Duration.between(at, clock.instant()))).orElse(Double.NaN));
+    metrics.view(() -> viewCopy.get().rememberedIds(),
+        () -> viewCopy.get().asOfMillis() == 0 ? Double.NaN : seconds(viewCopy.get().age(clock.instant())));
     Routes routes = new Routes(view, system.scheduler(), readiness::results, deadLetterDepth::current,
-        () -> Membership.of(cluster));
+        () -> Membership.of(cluster), metrics::scrape);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.http().host(), settings.http().port())
         .bind(routes.routes());
@@ -162,6 +174,9 @@ public final class Processor {
       checking.cancel();
       readingDeadLetters.cancel();
       deadLetterDepth.close();
+      depthReading.cancel();
+      queueDepth.close();
+      metrics.close();
       deadLetters.close();
       players.close();
       quoteStore.close();
@@ -194,6 +209,10 @@ public final class Processor {
     checks.put("progress", progress::moving);
     checks.put("view", () -> viewCopy.get().asOfMillis() > 0 && viewCopy.get().age(clock.instant()).compareTo(VIEW_STALE) < 0);
     return checks;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
   }
 
 }

@@ -16,6 +16,7 @@ import casino.ingest.AmqpControl;
 import casino.ingest.AmqpSource;
 import casino.ingest.Coalescing;
 import casino.ingest.CommittableMessage;
+import casino.metrics.Metrics;
 import casino.view.Entries;
 import casino.view.ViewKeeper;
 import java.io.IOException;
@@ -71,16 +72,18 @@ public final class ProcessorStream {
   private final DeadLetters deadLetters;
   private final Clock clock;
   private final Progress progress;
+  private final Metrics metrics;
   private final EventOutput output = new EventOutput();
 
   ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
-      ActorRef<ViewKeeper.Command> keeper, DeadLetters deadLetters, Progress progress, Clock clock) {
+      ActorRef<ViewKeeper.Command> keeper, DeadLetters deadLetters, Progress progress, Metrics metrics, Clock clock) {
     this.system = system;
     this.settings = settings;
     this.workers = workers;
     this.keeper = keeper;
     this.deadLetters = deadLetters;
     this.progress = progress;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -102,7 +105,7 @@ public final class ProcessorStream {
         // Written in order (the stage calls in order); counted two at a time, so one batch's
         // journal write overlaps the next batch's; acked strictly in order, each only once counted.
         .mapAsync(2, this::writeAndCount)
-        .mapAsync(1, ProcessorStream::settle)
+        .mapAsync(1, this::settle)
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
   }
@@ -112,6 +115,7 @@ public final class ProcessorStream {
    * meanwhile the keeper says which events the cluster has not counted yet.
    */
   private CompletionStage<Processed> process(List<CommittableMessage> messages) {
+    metrics.batch(messages.size());
     List<CasinoEvent> decoded = new ArrayList<>(messages.size());    // null where undecodable
     List<CompletionStage<Outcome>> rejected = new ArrayList<>(messages.size()); // dead-lettered at once
     for (CommittableMessage message : messages) {
@@ -181,6 +185,7 @@ public final class ProcessorStream {
         kv("delivery_tag", message.deliveryTag()), kv("reason", reason));
     return deadLetters.send(message.body(), message.properties(), reason).handle((done, failure) -> {
       if (failure == null) {
+        metrics.deadLettered(reason);
         return new Outcome(message, null, Settle.ACK);
       }
       log.error("could not dead-letter, the message goes back to the queue: {}", failure.getMessage(),
@@ -198,13 +203,16 @@ public final class ProcessorStream {
   private CompletionStage<List<Outcome>> writeAndCount(Processed batch) {
     List<Outcome> processed = batch.outcomes().stream().filter(o -> o.enriched() != null).toList();
     Set<Long> toWrite = new HashSet<>(batch.unseen());
+    // remove(): an id twice in one batch (a duplicate publish) is written once.
+    List<EnrichedEvent> written = processed.stream().map(Outcome::enriched).filter(e -> toWrite.remove(e.event().id())).toList();
     try {
-      // remove(): an id twice in one batch (a duplicate publish) is written once.
-      output.write(processed.stream().map(Outcome::enriched).filter(e -> toWrite.remove(e.event().id())).toList());
+      output.write(written);
     } catch (IOException e) {
       // Without stdout nothing can be delivered: stop, and let the broker redeliver.
       return CompletableFuture.failedFuture(new IllegalStateException("cannot write to standard output: " + e.getMessage(), e));
     }
+    Instant now = clock.instant();
+    written.forEach(e -> metrics.written(e.event().createdAt(), now));
     if (processed.isEmpty()) {
       return CompletableFuture.completedFuture(batch.outcomes());
     }
@@ -249,8 +257,19 @@ public final class ProcessorStream {
     }, SameThread.EXECUTOR).thenCompose(r -> r);
   }
 
-  private static CompletionStage<Done> settle(List<Outcome> batch) {
-    return settleAll(batch).exceptionally(failure -> {
+  private CompletionStage<Done> settle(List<Outcome> batch) {
+    return settleAll(batch).thenApply(done -> {
+      long now = System.nanoTime();
+      for (Outcome outcome : batch) {
+        if (outcome.settle() == Settle.ACK) {
+          metrics.acked(outcome.message().deliveredAtNanos(), now);
+          if (outcome.enriched() != null) {
+            metrics.processed(outcome.enriched().event().type());
+          }
+        }
+      }
+      return done;
+    }).exceptionally(failure -> {
       // The source restarted: the broker redelivers these, and the view counts each id once.
       log.warn("batch of {} not acked, it will be redelivered: {}", batch.size(), failure.getMessage());
       return Done.getInstance();

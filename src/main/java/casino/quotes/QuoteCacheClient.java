@@ -5,6 +5,7 @@ import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,6 +29,12 @@ public final class QuoteCacheClient implements QuoteSource {
     this.scheduler = scheduler;
     this.settings = settings;
     this.clock = clock;
+  }
+
+  /** When the quotes this node converts with were fetched; empty before the first. */
+  public Optional<Instant> fetchedAt() {
+    Quotes known = latest;
+    return known == null ? Optional.empty() : Optional.of(known.fetchedAt());
   }
 
   @Override

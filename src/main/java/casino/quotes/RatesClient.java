@@ -2,6 +2,7 @@ package casino.quotes;
 
 import casino.config.Settings;
 import casino.domain.Currency;
+import casino.metrics.Metrics;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,14 +35,30 @@ public final class RatesClient {
   private final Settings.Rates settings;
   private final HttpClient http;
   private final Clock clock;
+  private final Metrics metrics;
 
   public RatesClient(Settings.Rates settings, Clock clock) {
+    this(settings, clock, Metrics.inMemory());
+  }
+
+  /** {@code metrics}: counts each call, and each that gave no quotes. */
+  public RatesClient(Settings.Rates settings, Clock clock, Metrics metrics) {
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
     this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
   }
 
   public CompletionStage<Quotes> fetch() {
+    metrics.ratesCalled();
+    return call().whenComplete((quotes, failure) -> {
+      if (failure != null) {
+        metrics.ratesFailed();
+      }
+    });
+  }
+
+  private CompletionStage<Quotes> call() {
     String base = settings.baseUrl().replaceAll("/+$", "");
     URI uri = URI.create(base + "/live?access_key=" + URLEncoder.encode(settings.apiKey(), StandardCharsets.UTF_8)
         + "&source=EUR&currencies=" + CURRENCIES);

@@ -9,7 +9,9 @@ import casino.domain.EventType;
 import casino.domain.Money;
 import casino.cluster.Membership;
 import casino.config.Settings;
+import casino.metrics.Metrics;
 import casino.testing.InMemoryPersistence;
+import casino.testing.Scrape;
 import casino.view.Entries;
 import casino.view.Figures;
 import casino.view.ViewActor;
@@ -62,6 +64,7 @@ class RoutesTest extends JUnitRouteTest {
   private Map<String, Boolean> readiness;
   private OptionalLong deadLetters = OptionalLong.empty();
   private List<Membership.Node> members = List.of();
+  private Metrics metrics;
   private TestRoute route;
 
   @BeforeEach
@@ -73,16 +76,18 @@ class RoutesTest extends JUnitRouteTest {
         new Settings.View("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, Duration.ofMillis(20), 100), clock));
     view = typed.spawn(ViewActor.create(keeper, Duration.ofMillis(20), clock));
     readiness = new LinkedHashMap<>(Map.of("broker", true, "redis", true, "database", true));
+    metrics = Metrics.prometheus();
     route = testRoute(routes().routes());
   }
 
   private Routes routes() {
     return new Routes(view, typed.system().scheduler(), () -> new LinkedHashMap<>(readiness), () -> deadLetters,
-        () -> members);
+        () -> members, metrics::scrape);
   }
 
   @AfterEach
   void stop() {
+    metrics.close();
     typed.shutdownTestKit();
     systemResource().after();
   }
@@ -229,7 +234,7 @@ class RoutesTest extends JUnitRouteTest {
   @Test
   void headIsAnsweredWhereverGetIs() throws Exception {
     for (String path : List.of("/materialized", "/materialize?window_size=10", "/materialized/windows?size=10s&last=3",
-        "/dead-letters", "/cluster", "/", "/dashboard/dashboard.js", "/health", "/ready")) {
+        "/dead-letters", "/cluster", "/", "/dashboard/dashboard.js", "/health", "/ready", "/metrics")) {
       TestRouteResult get = route.run(HttpRequest.GET(path)).assertStatusCode(StatusCodes.OK);
       TestRouteResult head = route.run(HttpRequest.HEAD(path)).assertStatusCode(StatusCodes.OK);
       assertEquals(get.response().getHeaders(), head.response().getHeaders(), path);
@@ -240,10 +245,29 @@ class RoutesTest extends JUnitRouteTest {
   }
 
   @Test
+  void metricsAreThePrometheusTextOfTheNodesMeters() throws Exception {
+    metrics.processed(EventType.BET);
+    metrics.readiness(() -> new LinkedHashMap<>(readiness));
+    readiness.put("redis", false);
+
+    TestRouteResult result = route.run(HttpRequest.GET("/metrics")).assertStatusCode(StatusCodes.OK);
+
+    assertEquals("text/plain; version=0.0.4; charset=UTF-8", result.response().entity().getContentType().toString());
+    // Each answer reads the meters anew (what the meters hold is MetricsTest's).
+    Scrape scrape = Scrape.of(result.entityString());
+    scrape.assertValue(1, "casino_events_processed_total{type=\"bet\"}");
+    scrape.assertValue(0, "casino_check_passing{check=\"redis\"}");
+    assertTrue(scrape.has("jvm_memory_used_bytes"), scrape.text());
+    metrics.processed(EventType.BET);
+    Scrape.of(route.run(HttpRequest.GET("/metrics")).entityString()).assertValue(2, "casino_events_processed_total{type=\"bet\"}");
+    json(route.run(HttpRequest.create("/metrics").withMethod(HttpMethods.POST)).assertStatusCode(StatusCodes.METHOD_NOT_ALLOWED));
+  }
+
+  @Test
   void anExceptionInARouteIsAJson500() throws Exception {
     Route failing = new Routes(view, typed.system().scheduler(), () -> {
       throw new IllegalStateException("a check blew up");
-    }, () -> deadLetters, () -> members).routes();
+    }, () -> deadLetters, () -> members, metrics::scrape).routes();
 
     JsonNode body = json(testRoute(failing).run(HttpRequest.GET("/ready")).assertStatusCode(StatusCodes.INTERNAL_SERVER_ERROR));
     assertTrue(body.get("error").asText().startsWith("internal error"), body.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.config.Settings;
 import casino.domain.Currency;
+import casino.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ class RatesClientTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private SimulatedRatesApi api;
   private RatesClient client;
+  private Metrics metrics;
 
   @BeforeEach
   void start() throws Exception {
@@ -27,7 +29,7 @@ class RatesClientTest {
     api.fixed();
     Settings.Rates rates = Settings.load().rates().withBaseUrl(api.baseUrl(), "test-key");
     client = new RatesClient(new Settings.Rates(rates.baseUrl(), rates.apiKey(), TIMEOUT, rates.ttl(),
-        rates.refreshAhead(), rates.lockTtl()), Clock.systemUTC());
+        rates.refreshAhead(), rates.lockTtl()), Clock.systemUTC(), metrics = Metrics.inMemory());
   }
 
   @AfterEach
@@ -52,6 +54,22 @@ class RatesClientTest {
     api.mode(SimulatedRatesApi.Mode.OK);
     Quotes quotes = client.fetch().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertEquals(SimulatedRatesApi.baseQuote("EURUSD"), quotes.perEur(Currency.USD));
+  }
+
+  @Test
+  void everyCallIsCountedAndEveryOneWithoutQuotesAsAFailure() throws Exception {
+    client.fetch().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    for (SimulatedRatesApi.Mode failing : new SimulatedRatesApi.Mode[] {
+        SimulatedRatesApi.Mode.DOWN, SimulatedRatesApi.Mode.GARBAGE, SimulatedRatesApi.Mode.ZERO_QUOTE}) {
+      api.mode(failing);
+      assertThrows(ExecutionException.class, () -> client.fetch().toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+    api.mode(SimulatedRatesApi.Mode.OK);
+    client.fetch().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    assertEquals(5, metrics.registry().get("casino.rates.api.calls").counter().count());
+    assertEquals(3, metrics.registry().get("casino.rates.api.failures").counter().count());
+    assertEquals(5, api.calls());
   }
 
   @Test
