@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -202,11 +204,97 @@ public record Settings(
    */
   public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate) {}
 
-  public record Cluster(java.util.List<String> seedNodes) {
+  /**
+   * How a node finds the others: {@code seedNodes} (an empty list: a cluster of its own), or
+   * Cluster Bootstrap through a discovery method, which looks up {@code serviceName} and forms
+   * or joins a cluster once {@code requiredContactPoints} contact points answer.
+   * {@code contactPoints}: the static list of Pekko Management addresses ({@code config}).
+   */
+  public record Cluster(
+      Discovery discovery, List<String> seedNodes, String serviceName, List<ContactPoint> contactPoints,
+      int requiredContactPoints) {
+
     static Cluster from(Config c) {
-      return new Cluster(java.util.Arrays.stream(c.getString("seed-nodes").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).toList());
+      Discovery discovery = Discovery.named(c.getString("discovery"));
+      List<String> seedNodes = commaSeparated(c.getString("seed-nodes"));
+      List<ContactPoint> contactPoints = commaSeparated(c.getString("contact-points")).stream()
+          .map(ContactPoint::parse).toList();
+      int required = atLeastOne(c, "required-contact-points");
+      if (discovery != Discovery.SEED_NODES && !seedNodes.isEmpty()) {
+        throw new InvalidSettingsException("casino.cluster.seed-nodes (CLUSTER_SEED_NODES) is used only with"
+            + " discovery seed-nodes; discovery is " + discovery.configName());
+      }
+      if (discovery == Discovery.CONFIG && contactPoints.size() < required) {
+        throw new InvalidSettingsException("casino.cluster.contact-points (CLUSTER_CONTACT_POINTS) must list at least"
+            + " required-contact-points (" + required + ") host:port addresses for discovery config, got "
+            + contactPoints.size());
+      }
+      return new Cluster(discovery, seedNodes, nonEmpty(c, "service-name"), contactPoints, required);
     }
+
+    public boolean bootstrap() {
+      return discovery != Discovery.SEED_NODES;
+    }
+  }
+
+  /** {@code pekkoMethod}: the Pekko Discovery method Cluster Bootstrap uses (none for seed nodes). */
+  public enum Discovery {
+    SEED_NODES("seed-nodes", ""),
+    CONFIG("config", "config"),
+    KUBERNETES("kubernetes", "kubernetes-api"),
+    DNS("dns", "pekko-dns");
+
+    private final String configName;
+    private final String pekkoMethod;
+
+    Discovery(String configName, String pekkoMethod) {
+      this.configName = configName;
+      this.pekkoMethod = pekkoMethod;
+    }
+
+    public String configName() {
+      return configName;
+    }
+
+    public String pekkoMethod() {
+      return pekkoMethod;
+    }
+
+    static Discovery named(String name) {
+      for (Discovery d : values()) {
+        if (d.configName.equals(name.trim())) {
+          return d;
+        }
+      }
+      throw new InvalidSettingsException("casino.cluster.discovery (CLUSTER_DISCOVERY) must be one of seed-nodes,"
+          + " config, kubernetes, dns; got \"" + name + "\"");
+    }
+  }
+
+  /** A node's Pekko Management address, as other nodes reach it. */
+  public record ContactPoint(String host, int port) {
+    static ContactPoint parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      try {
+        int port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : -1;
+        if (port > 0 && port <= 65535) {
+          return new ContactPoint(hostPort.substring(0, colon), port);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new InvalidSettingsException("casino.cluster.contact-points (CLUSTER_CONTACT_POINTS) must be"
+          + " comma-separated host:port addresses of Pekko Management, got \"" + hostPort + "\"");
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  private static List<String> commaSeparated(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /**

@@ -95,8 +95,9 @@ public final class ProcessorProcess implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.put("HTTP_PORT", Integer.toString(httpPort));
     all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
-    all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    ProcessorProcess processor = new ProcessorProcess(launcher.launch(all), httpPort, managementPort);
+    all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(managementPort));
+    ProcessorProcess processor = new ProcessorProcess(launcher.launch(all), httpPort,
+        Integer.parseInt(all.get("MANAGEMENT_PORT")));
     try {
       processor.await(awaitedPath, timeout);
     } catch (Exception | AssertionError e) {
@@ -129,6 +130,11 @@ public final class ProcessorProcess implements AutoCloseable {
     return freePorts(1)[0];
   }
 
+  /** Waits until {@code /ready} answers 200 (broker, Redis, database, and the cluster's view). */
+  public void awaitReady(Duration timeout) throws Exception {
+    await("/ready", timeout);
+  }
+
   private void await(String path, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -159,6 +165,32 @@ public final class ProcessorProcess implements AutoCloseable {
   private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** How many members this node sees Up, through Pekko Management ({@code /cluster/members}). */
+  public int upMembers() throws IOException, InterruptedException {
+    int up = 0;
+    for (JsonNode member : JSON.readTree(management("/cluster/members").body()).path("members")) {
+      up += "Up".equals(member.path("status").asText()) ? 1 : 0;
+    }
+    return up;
+  }
+
+  /** Waits until this node sees exactly {@code n} members Up. */
+  public void awaitUpMembers(int n, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (upMembers() == n) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Pekko Management not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("a cluster of " + n + " did not form within " + timeout + ": "
+        + management("/cluster/members").body());
   }
 
   public JsonNode materialized() throws Exception {
