@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -209,10 +210,11 @@ public record Settings(
    * Cluster Bootstrap through a discovery method, which looks up {@code serviceName} and forms
    * or joins a cluster once {@code requiredContactPoints} contact points answer.
    * {@code contactPoints}: the static list of Pekko Management addresses ({@code config}).
+   * {@code tls}: the transport between nodes.
    */
   public record Cluster(
       Discovery discovery, List<String> seedNodes, String serviceName, List<ContactPoint> contactPoints,
-      int requiredContactPoints) {
+      int requiredContactPoints, Tls tls) {
 
     static Cluster from(Config c) {
       Discovery discovery = Discovery.named(c.getString("discovery"));
@@ -229,11 +231,45 @@ public record Settings(
             + " required-contact-points (" + required + ") host:port addresses for discovery config, got "
             + contactPoints.size());
       }
-      return new Cluster(discovery, seedNodes, nonEmpty(c, "service-name"), contactPoints, required);
+      return new Cluster(discovery, seedNodes, nonEmpty(c, "service-name"), contactPoints, required,
+          Tls.from(c.getConfig("tls")));
     }
 
     public boolean bootstrap() {
       return discovery != Discovery.SEED_NODES;
+    }
+  }
+
+  /**
+   * TLS with mutual authentication between nodes when {@code enabled}: this node's key store and
+   * the trust store of the CAs whose nodes it accepts.
+   */
+  public record Tls(
+      boolean enabled, String keyStore, String keyStorePassword, String keyPassword, String trustStore,
+      String trustStorePassword) {
+
+    static Tls from(Config c) {
+      String keyStorePassword = c.getString("key-store-password");
+      String keyPassword = c.getString("key-password").isEmpty() ? keyStorePassword : c.getString("key-password");
+      Tls tls = new Tls(c.getBoolean("enabled"), c.getString("key-store"), keyStorePassword, keyPassword,
+          c.getString("trust-store"), c.getString("trust-store-password"));
+      Map<String, String> required = Map.of("key-store", "CLUSTER_TLS_KEYSTORE",
+          "key-store-password", "CLUSTER_TLS_KEYSTORE_PASSWORD", "trust-store", "CLUSTER_TLS_TRUSTSTORE",
+          "trust-store-password", "CLUSTER_TLS_TRUSTSTORE_PASSWORD");
+      required.forEach((path, variable) -> {
+        if (tls.enabled && c.getString(path).isBlank()) {
+          throw new InvalidSettingsException("casino.cluster.tls." + path + " (" + variable
+              + ") must be set when cluster TLS is on");
+        }
+      });
+      return tls;
+    }
+
+    @Override
+    public String toString() {
+      return "Tls[enabled=" + enabled + ", keyStore=" + keyStore + ", keyStorePassword=" + Secrets.mask(keyStorePassword)
+          + ", keyPassword=" + Secrets.mask(keyPassword) + ", trustStore=" + trustStore
+          + ", trustStorePassword=" + Secrets.mask(trustStorePassword) + "]";
     }
   }
 

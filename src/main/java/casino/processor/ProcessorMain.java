@@ -62,6 +62,7 @@ public final class ProcessorMain {
 
   /** Schema and queues first: a processor that starts is one that can work. */
   private static void prepare(Settings settings) throws Exception {
+    ClusterConfig.checkTlsStores(settings.cluster().tls());
     if (settings.database().migrateOnStart()) {
       Migrations.apply(settings.database());
     }

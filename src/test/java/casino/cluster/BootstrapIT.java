@@ -33,15 +33,16 @@ class BootstrapIT {
           .collect(Collectors.joining(",")));
       env.put("CLUSTER_REQUIRED_CONTACT_POINTS", "3");
       env.put("ENRICHMENT_TIMEOUT", "30s");
-      List<ProcessorProcess> nodes = new ArrayList<>();
+      List<Map<String, String>> envs = new ArrayList<>();
+      for (int port : managementPorts) {
+        Map<String, String> nodeEnv = new HashMap<>(env);
+        nodeEnv.put("MANAGEMENT_PORT", Integer.toString(port));
+        envs.add(nodeEnv);
+      }
+      // Alive only: no node is ready (it serves no view) before bootstrap has formed the cluster,
+      // which waits for all three contact points.
+      List<ProcessorProcess> nodes = ProcessorProcess.startAllAlive(envs);
       try {
-        // Alive only: no node is ready (it serves no view) before bootstrap has formed the cluster,
-        // which waits for all three contact points.
-        for (int port : managementPorts) {
-          Map<String, String> nodeEnv = new HashMap<>(env);
-          nodeEnv.put("MANAGEMENT_PORT", Integer.toString(port));
-          nodes.add(ProcessorProcess.startAlive(nodeEnv));
-        }
         for (ProcessorProcess node : nodes) {
           node.awaitUpMembers(3, Duration.ofSeconds(90));
         }

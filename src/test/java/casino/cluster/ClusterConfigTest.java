@@ -68,6 +68,39 @@ class ClusterConfigTest {
   }
 
   @Test
+  void tlsTurnsTheTransportToTlsWithMutualAuthenticationAndTheStores() {
+    Settings.Cluster cluster = cluster("casino.cluster.tls { enabled = on, key-store = /s/node.p12, key-store-password = k,"
+        + " trust-store = /s/trust.p12, trust-store-password = t }");
+
+    Config pekko = ClusterConfig.pekko(cluster).withFallback(ConfigFactory.load("processor")).resolve();
+    assertEquals("tls-tcp", pekko.getString("pekko.remote.artery.transport"));
+    Config ssl = pekko.getConfig("pekko.remote.artery.ssl.config-ssl-engine");
+    assertEquals("/s/node.p12", ssl.getString("key-store"));
+    assertEquals("k", ssl.getString("key-store-password"));
+    assertEquals("k", ssl.getString("key-password"), "the key's password is the store's unless given");
+    assertEquals("/s/trust.p12", ssl.getString("trust-store"));
+    assertEquals("t", ssl.getString("trust-store-password"));
+    assertTrue(ssl.getBoolean("require-mutual-authentication"));
+    assertFalse(cluster.tls().toString().contains("=k,") || cluster.tls().toString().contains("=t]"), cluster.tls().toString());
+  }
+
+  @Test
+  void plainTcpByDefault() {
+    Config pekko = ClusterConfig.pekko(cluster("")).withFallback(ConfigFactory.load("processor")).resolve();
+
+    assertEquals("tcp", pekko.getString("pekko.remote.artery.transport"));
+  }
+
+  @Test
+  void tlsStoresThatCannotBeOpenedStopTheNodeAtStart() {
+    Settings.Cluster cluster = cluster("casino.cluster.tls { enabled = on, key-store = /nonexistent/node.p12,"
+        + " key-store-password = k, trust-store = /nonexistent/trust.p12, trust-store-password = t }");
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClusterConfig.checkTlsStores(cluster.tls()));
+    assertTrue(e.getMessage().startsWith("cannot open the cluster TLS key store /nonexistent/node.p12"), e.getMessage());
+  }
+
+  @Test
   void mistakesAreClearErrors() {
     Map<String, String> cases = Map.of(
         "casino.cluster.discovery = zookeeper", "must be one of seed-nodes, config, kubernetes, dns",
@@ -75,7 +108,9 @@ class ClusterConfigTest {
         "casino.cluster { discovery = config, contact-points = \"127.0.0.1,127.0.0.1:x\", required-contact-points = 1 }",
         "host:port addresses of Pekko Management, got \"127.0.0.1\"",
         "casino.cluster { discovery = kubernetes, seed-nodes = \"pekko://casino@127.0.0.1:25520\" }", "used only with discovery seed-nodes",
-        "casino.cluster.required-contact-points = 0", "required-contact-points must be at least 1");
+        "casino.cluster.required-contact-points = 0", "required-contact-points must be at least 1",
+        "casino.cluster.tls { enabled = on, key-store = /s/node.p12, key-store-password = k, trust-store = /s/trust.p12 }",
+        "casino.cluster.tls.trust-store-password (CLUSTER_TLS_TRUSTSTORE_PASSWORD) must be set when cluster TLS is on");
     cases.forEach((hocon, message) -> {
       InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> cluster(hocon), hocon);
       assertTrue(e.getMessage().contains(message), e.getMessage());

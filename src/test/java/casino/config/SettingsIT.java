@@ -40,6 +40,30 @@ class SettingsIT {
   }
 
   @Test
+  void clusterSettingsFromTheEnvironmentWithTlsPasswordsMasked() throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
+        "CLUSTER_DISCOVERY", "config",
+        "CLUSTER_CONTACT_POINTS", "10.0.0.1:8558,10.0.0.2:8558,10.0.0.3:8558",
+        "CLUSTER_REQUIRED_CONTACT_POINTS", "3",
+        "CLUSTER_TLS", "on",
+        "CLUSTER_TLS_KEYSTORE", "/secrets/node.p12",
+        "CLUSTER_TLS_KEYSTORE_PASSWORD", "ks-secret",
+        "CLUSTER_TLS_KEY_PASSWORD", "key-secret",
+        "CLUSTER_TLS_TRUSTSTORE", "/secrets/truststore.p12",
+        "CLUSTER_TLS_TRUSTSTORE_PASSWORD", "ts-secret"));
+
+    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
+    String out = process.stdout();
+    assertTrue(out.contains("Cluster[discovery=CONFIG, seedNodes=[], serviceName=casino, contactPoints=[10.0.0.1:8558, 10.0.0.2:8558,"
+        + " 10.0.0.3:8558], requiredContactPoints=3"), out);
+    assertTrue(out.contains("Tls[enabled=true, keyStore=/secrets/node.p12, keyStorePassword=***, keyPassword=***,"
+        + " trustStore=/secrets/truststore.p12, trustStorePassword=***]"), out);
+    for (String secret : new String[] {"ks-secret", "key-secret", "ts-secret"}) {
+      assertFalse(out.contains(secret), "secret printed: " + secret);
+    }
+  }
+
+  @Test
   void processorSettingsFromTheEnvironment() throws Exception {
     JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
         "ENRICHMENT_TIMEOUT", "7s",

@@ -89,22 +89,39 @@ public final class ProcessorProcess implements AutoCloseable {
 
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath, Duration timeout, Launcher launcher)
       throws Exception {
-    int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
-    int httpPort = ports[0];
-    int managementPort = ports[1];
-    Map<String, String> all = new HashMap<>(env);
-    all.put("HTTP_PORT", Integer.toString(httpPort));
-    all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
-    all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(managementPort));
-    ProcessorProcess processor = new ProcessorProcess(launcher.launch(all), httpPort,
-        Integer.parseInt(all.get("MANAGEMENT_PORT")));
+    return startAll(List.of(env), awaitedPath, timeout, launcher).get(0);
+  }
+
+  /**
+   * Starts processors side by side (a cluster's nodes start faster together than one after the
+   * other) and waits until each is alive; if one does not come up, all are stopped.
+   */
+  public static List<ProcessorProcess> startAllAlive(List<Map<String, String>> envs) throws Exception {
+    return startAll(envs, "/health", Duration.ofSeconds(90), all -> JavaProcess.start(ProcessorMain.class, all));
+  }
+
+  private static List<ProcessorProcess> startAll(List<Map<String, String>> envs, String awaitedPath, Duration timeout,
+      Launcher launcher) throws Exception {
+    List<ProcessorProcess> processors = new ArrayList<>();
     try {
-      processor.await(awaitedPath, timeout);
+      for (Map<String, String> env : envs) {
+        int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
+        Map<String, String> all = new HashMap<>(env);
+        all.put("HTTP_PORT", Integer.toString(ports[0]));
+        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(ports[1]));
+        all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
+        processors.add(new ProcessorProcess(launcher.launch(all), ports[0], Integer.parseInt(all.get("MANAGEMENT_PORT"))));
+      }
+      for (ProcessorProcess processor : processors) {
+        processor.await(awaitedPath, timeout);
+      }
     } catch (Exception | AssertionError e) {
-      processor.close();
+      for (ProcessorProcess processor : processors) {
+        processor.close();
+      }
       throw e;
     }
-    return processor;
+    return processors;
   }
 
   /** {@code n} distinct ports free now: all held open at once while they are picked. */
