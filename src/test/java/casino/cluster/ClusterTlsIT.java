@@ -6,16 +6,12 @@ import casino.quotes.SimulatedRatesApi;
 import casino.testing.Certificates;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster's) and a node without TLS find the cluster through bootstrap and still never join.
  */
 class ClusterTlsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir
   Path dir;
 
@@ -52,7 +46,7 @@ class ClusterTlsIT {
         ProcessorProcess first = nodes.get(0);
         first.awaitUpMembers(2, Duration.ofSeconds(90));
         nodes.get(1).awaitUpMembers(2, Duration.ofSeconds(30));
-        Set<String> cluster = members(first);
+        Map<String, String> cluster = first.members();
 
         // Both find the cluster through the same contact points and ask to join it: one with a
         // certificate of another CA (it trusts the cluster's), one without TLS.
@@ -63,7 +57,7 @@ class ClusterTlsIT {
 
         long until = System.nanoTime() + Duration.ofSeconds(25).toNanos();
         while (System.nanoTime() < until) {
-          assertEquals(cluster, members(first), "members seen by the first node");
+          assertEquals(cluster, first.members(), "members seen by the first node, and their status");
           Thread.sleep(500);
         }
       } finally {
@@ -79,14 +73,5 @@ class ClusterTlsIT {
     nodeEnv.putAll(tls);
     nodeEnv.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     return nodeEnv;
-  }
-
-  /** Every member the node knows of, whatever its status ("Joining" counts). */
-  private static Set<String> members(ProcessorProcess node) throws Exception {
-    Set<String> members = new TreeSet<>();
-    for (JsonNode member : JSON.readTree(node.management("/cluster/members").body()).path("members")) {
-      members.add(member.path("node").asText() + " " + member.path("status").asText());
-    }
-    return members;
   }
 }

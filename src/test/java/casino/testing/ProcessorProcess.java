@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** A processor node in its own JVM, as an operator runs it, on ports of its own. */
 public final class ProcessorProcess implements AutoCloseable {
@@ -184,13 +185,21 @@ public final class ProcessorProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** How many members this node sees Up, through Pekko Management ({@code /cluster/members}). */
-  public int upMembers() throws IOException, InterruptedException {
-    int up = 0;
+  /**
+   * Every member this node knows of and its status ("Joining", "Up", ...), by address, through
+   * Pekko Management ({@code /cluster/members}).
+   */
+  public Map<String, String> members() throws IOException, InterruptedException {
+    Map<String, String> members = new TreeMap<>();
     for (JsonNode member : JSON.readTree(management("/cluster/members").body()).path("members")) {
-      up += "Up".equals(member.path("status").asText()) ? 1 : 0;
+      members.put(member.path("node").asText(), member.path("status").asText());
     }
-    return up;
+    return members;
+  }
+
+  /** How many members this node sees Up. */
+  public int upMembers() throws IOException, InterruptedException {
+    return (int) members().values().stream().filter("Up"::equals).count();
   }
 
   /** Waits until this node sees exactly {@code n} members Up. */
