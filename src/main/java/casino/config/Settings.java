@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -202,11 +205,132 @@ public record Settings(
    */
   public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate) {}
 
-  public record Cluster(java.util.List<String> seedNodes) {
+  /**
+   * How a node finds the others: {@code seedNodes} (an empty list: a cluster of its own), or
+   * Cluster Bootstrap through a discovery method, which looks up {@code serviceName} and forms
+   * or joins a cluster once {@code requiredContactPoints} contact points answer.
+   * {@code contactPoints}: the static list of Pekko Management addresses ({@code config}).
+   * {@code tls}: the transport between nodes.
+   */
+  public record Cluster(
+      Discovery discovery, List<String> seedNodes, String serviceName, List<ContactPoint> contactPoints,
+      int requiredContactPoints, Tls tls) {
+
     static Cluster from(Config c) {
-      return new Cluster(java.util.Arrays.stream(c.getString("seed-nodes").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).toList());
+      Discovery discovery = Discovery.named(c.getString("discovery"));
+      List<String> seedNodes = commaSeparated(c.getString("seed-nodes"));
+      List<ContactPoint> contactPoints = commaSeparated(c.getString("contact-points")).stream()
+          .map(ContactPoint::parse).toList();
+      int required = atLeastOne(c, "required-contact-points");
+      if (discovery != Discovery.SEED_NODES && !seedNodes.isEmpty()) {
+        throw new InvalidSettingsException("casino.cluster.seed-nodes (CLUSTER_SEED_NODES) is used only with"
+            + " discovery seed-nodes; discovery is " + discovery.configName());
+      }
+      if (discovery == Discovery.CONFIG && contactPoints.size() < required) {
+        throw new InvalidSettingsException("casino.cluster.contact-points (CLUSTER_CONTACT_POINTS) must list at least"
+            + " required-contact-points (" + required + ") host:port addresses for discovery config, got "
+            + contactPoints.size());
+      }
+      return new Cluster(discovery, seedNodes, nonEmpty(c, "service-name"), contactPoints, required,
+          Tls.from(c.getConfig("tls")));
     }
+
+    public boolean bootstrap() {
+      return discovery != Discovery.SEED_NODES;
+    }
+  }
+
+  /**
+   * TLS with mutual authentication between nodes when {@code enabled}: this node's key store and
+   * the trust store of the CAs whose nodes it accepts.
+   */
+  public record Tls(
+      boolean enabled, String keyStore, String keyStorePassword, String keyPassword, String trustStore,
+      String trustStorePassword) {
+
+    static Tls from(Config c) {
+      String keyStorePassword = c.getString("key-store-password");
+      String keyPassword = c.getString("key-password").isEmpty() ? keyStorePassword : c.getString("key-password");
+      Tls tls = new Tls(c.getBoolean("enabled"), c.getString("key-store"), keyStorePassword, keyPassword,
+          c.getString("trust-store"), c.getString("trust-store-password"));
+      Map<String, String> required = Map.of("key-store", "CLUSTER_TLS_KEYSTORE",
+          "key-store-password", "CLUSTER_TLS_KEYSTORE_PASSWORD", "trust-store", "CLUSTER_TLS_TRUSTSTORE",
+          "trust-store-password", "CLUSTER_TLS_TRUSTSTORE_PASSWORD");
+      required.forEach((path, variable) -> {
+        if (tls.enabled && c.getString(path).isBlank()) {
+          throw new InvalidSettingsException("casino.cluster.tls." + path + " (" + variable
+              + ") must be set when cluster TLS is on");
+        }
+      });
+      return tls;
+    }
+
+    @Override
+    public String toString() {
+      return "Tls[enabled=" + enabled + ", keyStore=" + keyStore + ", keyStorePassword=" + Secrets.mask(keyStorePassword)
+          + ", keyPassword=" + Secrets.mask(keyPassword) + ", trustStore=" + trustStore
+          + ", trustStorePassword=" + Secrets.mask(trustStorePassword) + "]";
+    }
+  }
+
+  /** {@code pekkoMethod}: the Pekko Discovery method Cluster Bootstrap uses (none for seed nodes). */
+  public enum Discovery {
+    SEED_NODES("seed-nodes", ""),
+    CONFIG("config", "config"),
+    KUBERNETES("kubernetes", "kubernetes-api"),
+    DNS("dns", "pekko-dns");
+
+    private final String configName;
+    private final String pekkoMethod;
+
+    Discovery(String configName, String pekkoMethod) {
+      this.configName = configName;
+      this.pekkoMethod = pekkoMethod;
+    }
+
+    public String configName() {
+      return configName;
+    }
+
+    public String pekkoMethod() {
+      return pekkoMethod;
+    }
+
+    static Discovery named(String name) {
+      for (Discovery d : values()) {
+        if (d.configName.equals(name.trim())) {
+          return d;
+        }
+      }
+      throw new InvalidSettingsException("casino.cluster.discovery (CLUSTER_DISCOVERY) must be one of seed-nodes,"
+          + " config, kubernetes, dns; got \"" + name + "\"");
+    }
+  }
+
+  /** A node's Pekko Management address, as other nodes reach it. */
+  public record ContactPoint(String host, int port) {
+    static ContactPoint parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      try {
+        int port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : -1;
+        if (port > 0 && port <= 65535) {
+          return new ContactPoint(hostPort.substring(0, colon), port);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new InvalidSettingsException("casino.cluster.contact-points (CLUSTER_CONTACT_POINTS) must be"
+          + " comma-separated host:port addresses of Pekko Management, got \"" + hostPort + "\"");
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  private static List<String> commaSeparated(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /**

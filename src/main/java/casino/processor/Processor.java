@@ -48,6 +48,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,6 @@ public final class Processor {
 
   private static void wire(ActorContext<Void> context, Settings settings, Clock clock) {
     var system = context.getSystem();
-    joinCluster(system, settings);
     PekkoManagement.get(Adapter.toClassic(system)).start().whenComplete((uri, failure) -> {
       if (failure != null) {
         log.error("cannot start Pekko Management: {}", failure.getMessage());
@@ -96,6 +96,7 @@ public final class Processor {
         log.info("Pekko Management at {}", uri);
       }
     });
+    joinCluster(system, settings.cluster());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Metrics metrics = Metrics.prometheus();
 
@@ -184,12 +185,20 @@ public final class Processor {
     });
   }
 
-  private static void joinCluster(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings) {
+  /**
+   * Seed nodes, a cluster of its own, or Cluster Bootstrap: it finds the other nodes' Pekko
+   * Management through discovery (started above, where this node answers their probes).
+   */
+  private static void joinCluster(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings.Cluster settings) {
     Cluster cluster = Cluster.get(system);
-    if (settings.cluster().seedNodes().isEmpty()) {
+    if (settings.bootstrap()) {
+      log.info("joining the cluster through Cluster Bootstrap: discovery {}, service {}, {} contact points required",
+          settings.discovery().configName(), settings.serviceName(), settings.requiredContactPoints());
+      ClusterBootstrap.get(system).start();
+    } else if (settings.seedNodes().isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     } else {
-      cluster.manager().tell(new JoinSeedNodes(settings.cluster().seedNodes().stream()
+      cluster.manager().tell(new JoinSeedNodes(settings.seedNodes().stream()
           .map(AddressFromURIString::parse).toList()));
     }
   }

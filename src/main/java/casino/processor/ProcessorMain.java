@@ -1,6 +1,7 @@
 package casino.processor;
 
 import casino.broker.Broker;
+import casino.cluster.ClusterConfig;
 import casino.config.InvalidSettingsException;
 import casino.config.Settings;
 import casino.players.Migrations;
@@ -40,7 +41,8 @@ public final class ProcessorMain {
       System.exit(2);
       return;
     }
-    ActorSystem<Void> system = ActorSystem.create(Processor.create(settings), "casino", config);
+    ActorSystem<Void> system = ActorSystem.create(Processor.create(settings), "casino",
+        ClusterConfig.pekko(settings.cluster()).withFallback(config));
     for (String signal : new String[] {"TERM", "INT"}) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal),
           s -> CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason()));
@@ -60,6 +62,7 @@ public final class ProcessorMain {
 
   /** Schema and queues first: a processor that starts is one that can work. */
   private static void prepare(Settings settings) throws Exception {
+    ClusterConfig.checkTlsStores(settings.cluster().tls());
     if (settings.database().migrateOnStart()) {
       Migrations.apply(settings.database());
     }

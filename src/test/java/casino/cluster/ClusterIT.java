@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** Two processors in one Pekko Cluster: they share the work and one QuoteCache. */
 class ClusterIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void twoNodesShareTheQueueAndOneQuoteCache() throws Exception {
@@ -29,8 +26,8 @@ class ClusterIT {
       Map<String, String> seedEnv = new HashMap<>(env);
       seedEnv.put("CLUSTER_PORT", Integer.toString(seedPort));
       try (ProcessorProcess first = ProcessorProcess.start(seedEnv); ProcessorProcess second = ProcessorProcess.start(env)) {
-        awaitTwoMembers(first);
-        awaitTwoMembers(second);
+        first.awaitUpMembers(2, Duration.ofSeconds(30));
+        second.awaitUpMembers(2, Duration.ofSeconds(30));
         int n = 5_000;
         Set<Long> published = broker.publishGenerated(n, 9, 5);
 
@@ -52,26 +49,5 @@ class ClusterIT {
         assertEquals(0, broker.depth(broker.settings().deadLetterQueue()));
       }
     }
-  }
-
-  /** Both nodes see two members Up, through Pekko Management. */
-  private static void awaitTwoMembers(ProcessorProcess seed) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String members = "";
-    while (System.nanoTime() < deadline) {
-      members = seed.management("/cluster/members").body();
-      JsonNode list = JSON.readTree(members).path("members");
-      long up = 0;
-      for (JsonNode member : list) {
-        if ("Up".equals(member.path("status").asText())) {
-          up++;
-        }
-      }
-      if (up == 2) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("a cluster of two did not form: " + members);
   }
 }

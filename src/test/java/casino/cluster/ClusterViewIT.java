@@ -8,8 +8,6 @@ import casino.quotes.SimulatedRatesApi;
 import casino.testing.ExpectedView;
 import casino.testing.ProcessorProcess;
 import casino.testing.TestBroker;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * added while events flow; every live node answers the figures of the distinct events published.
  */
 class ClusterViewIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private TestBroker broker;
   private SimulatedRatesApi api;
   private Map<String, String> env;
@@ -134,38 +131,11 @@ class ClusterViewIT {
     assertEquals(events.stream().map(CasinoEvent::id).collect(Collectors.toSet()), written, "every event written");
   }
 
-  /** Within 10 s every node answers exactly the expected figures (the copies refresh every 250 ms). */
   private static void awaitFigures(ExpectedView expected, List<ProcessorProcess> nodes) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (ProcessorProcess p : nodes) {
-        all &= expected.matches(p.materialized());
-      }
-      if (all) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    for (int i = 0; i < nodes.size(); i++) {
-      expected.assertMatches("node " + i, nodes.get(i).materialized());
-    }
+    expected.awaitOn(nodes, Duration.ofSeconds(10));
   }
 
   private static void awaitMembers(ProcessorProcess node, int n) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String members = "";
-    while (System.nanoTime() < deadline) {
-      members = node.management("/cluster/members").body();
-      long up = 0;
-      for (JsonNode member : JSON.readTree(members).path("members")) {
-        up += "Up".equals(member.path("status").asText()) ? 1 : 0;
-      }
-      if (up == n) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("a cluster of " + n + " did not form: " + members);
+    node.awaitUpMembers(n, Duration.ofSeconds(60));
   }
 }

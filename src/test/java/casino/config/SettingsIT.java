@@ -14,7 +14,7 @@ class SettingsIT {
 
   @Test
   void environmentOverridesTheFile() throws Exception {
-    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
+    String out = printed(Map.of(
         "RABBITMQ_ADDRESS", "amqp://alice:s3cret@mq.example:5673/prod",
         "REDIS_ADDRESS", "cache.example:6380",
         "API_KEY", "k3y-value",
@@ -26,40 +26,55 @@ class SettingsIT {
         "EVENTS_QUEUE", "ev",
         "DEAD_LETTER_QUEUE", "dl"));
 
-    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
-    String out = process.stdout();
     assertTrue(out.contains("uri=amqp://alice:***@mq.example:5673/prod"), out);
     assertTrue(out.contains("eventsQueue=ev, deadLetterQueue=dl"), out);
     assertTrue(out.contains("Redis[uri=redis://cache.example:6380, keyPrefix=casino:]"), out);
     assertTrue(out.contains("baseUrl=http://rates.example/api, apiKey=***"), out);
     assertTrue(out.contains("url=jdbc:postgresql://db.example:5433/casino, user=bob, password=***"), out);
     assertTrue(out.contains("Http[host=0.0.0.0, port=3100]"), out);
-    for (String secret : new String[] {"s3cret", "k3y-value", "pw-value"}) {
-      assertFalse(out.contains(secret), "secret printed: " + secret);
-    }
+    assertNotPrinted(out, "s3cret", "k3y-value", "pw-value");
+  }
+
+  @Test
+  void clusterSettingsFromTheEnvironmentWithTlsPasswordsMasked() throws Exception {
+    String out = printed(Map.of(
+        "CLUSTER_DISCOVERY", "config",
+        "CLUSTER_CONTACT_POINTS", "node-1.example:8558,node-2.example:8558,node-3.example:8558",
+        "CLUSTER_REQUIRED_CONTACT_POINTS", "3",
+        "CLUSTER_TLS", "on",
+        "CLUSTER_TLS_KEYSTORE", "/secrets/node.p12",
+        "CLUSTER_TLS_KEYSTORE_PASSWORD", "ks-secret",
+        "CLUSTER_TLS_KEY_PASSWORD", "key-secret",
+        "CLUSTER_TLS_TRUSTSTORE", "/secrets/truststore.p12",
+        "CLUSTER_TLS_TRUSTSTORE_PASSWORD", "ts-secret"));
+
+    assertTrue(out.contains("Cluster[discovery=CONFIG, seedNodes=[], serviceName=casino, contactPoints=[node-1.example:8558,"
+        + " node-2.example:8558, node-3.example:8558], requiredContactPoints=3"), out);
+    assertTrue(out.contains("Tls[enabled=true, keyStore=/secrets/node.p12, keyStorePassword=***, keyPassword=***,"
+        + " trustStore=/secrets/truststore.p12, trustStorePassword=***]"), out);
+    assertNotPrinted(out, "ks-secret", "key-secret", "ts-secret");
   }
 
   @Test
   void processorSettingsFromTheEnvironment() throws Exception {
-    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of(
+    String out = printed(Map.of(
         "ENRICHMENT_TIMEOUT", "7s",
         "PROCESSOR_WORKERS", "3",
         "PROCESSOR_BATCH_LINGER", "0s",
         "PROCESSOR_LINGER_FROM_RATE", "12000"));
 
-    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
-    assertTrue(process.stdout().contains("Processor[enrichmentTimeout=PT7S, workers=3, batchLinger=PT0S, lingerFromRate=12000]"),
-        process.stdout());
+    assertTrue(out.contains("Processor[enrichmentTimeout=PT7S, workers=3, batchLinger=PT0S, lingerFromRate=12000]"), out);
   }
 
   @Test
   void withoutEnvironmentTheFileApplies() throws Exception {
-    JavaProcess process = JavaProcess.start(SettingsMain.class, Map.of());
+    String out = printed(Map.of());
 
-    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
-    assertTrue(process.stdout().contains("eventsQueue=events, deadLetterQueue=dead_letter"), process.stdout());
-    assertTrue(process.stdout().contains("port=3000"), process.stdout());
-    assertTrue(process.stdout().contains("batchLinger=PT0.005S, lingerFromRate=5000"), process.stdout());
+    assertTrue(out.contains("eventsQueue=events, deadLetterQueue=dead_letter"), out);
+    assertTrue(out.contains("port=3000"), out);
+    assertTrue(out.contains("batchLinger=PT0.005S, lingerFromRate=5000"), out);
+    assertTrue(out.contains("Cluster[discovery=SEED_NODES, seedNodes=[]"), out);
+    assertTrue(out.contains("Tls[enabled=false"), out);
   }
 
   @Test
@@ -77,5 +92,18 @@ class SettingsIT {
 
     assertEquals(2, process.waitFor(Duration.ofSeconds(20)));
     assertTrue(process.stderr().contains("processor.batch-linger must not be negative"), process.stderr());
+  }
+
+  /** What {@code mvn -q exec:java@settings} prints with this environment (it must succeed). */
+  private static String printed(Map<String, String> env) throws Exception {
+    JavaProcess process = JavaProcess.start(SettingsMain.class, env);
+    assertEquals(0, process.waitFor(Duration.ofSeconds(20)), process.stderr());
+    return process.stdout();
+  }
+
+  private static void assertNotPrinted(String out, String... secrets) {
+    for (String secret : secrets) {
+      assertFalse(out.contains(secret), "secret printed: " + secret);
+    }
   }
 }

@@ -8,9 +8,11 @@ import casino.domain.EventType;
 import casino.enrich.AmountConverter;
 import casino.quotes.SimulatedRatesApi;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +53,24 @@ public record ExpectedView(long eventsTotal, String topBets, String topWins, Str
     return view.get("events_total").asLong() == eventsTotal && topBets.equals(view.get("top_player_bets").toString())
         && topWins.equals(view.get("top_player_wins").toString())
         && topDeposits.equals(view.get("top_player_deposits").toString());
+  }
+
+  /** Within {@code timeout} every node answers exactly these figures (copies refresh every 250 ms). */
+  public void awaitOn(List<ProcessorProcess> nodes, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (ProcessorProcess p : nodes) {
+        all &= matches(p.materialized());
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      assertMatches("node " + i, nodes.get(i).materialized());
+    }
   }
 
   public void assertMatches(String node, JsonNode view) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** A processor node in its own JVM, as an operator runs it, on ports of its own. */
 public final class ProcessorProcess implements AutoCloseable {
@@ -89,21 +90,39 @@ public final class ProcessorProcess implements AutoCloseable {
 
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath, Duration timeout, Launcher launcher)
       throws Exception {
-    int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
-    int httpPort = ports[0];
-    int managementPort = ports[1];
-    Map<String, String> all = new HashMap<>(env);
-    all.put("HTTP_PORT", Integer.toString(httpPort));
-    all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
-    all.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    ProcessorProcess processor = new ProcessorProcess(launcher.launch(all), httpPort, managementPort);
+    return startAll(List.of(env), awaitedPath, timeout, launcher).get(0);
+  }
+
+  /**
+   * Starts processors side by side (a cluster's nodes start faster together than one after the
+   * other) and waits until each is alive; if one does not come up, all are stopped.
+   */
+  public static List<ProcessorProcess> startAllAlive(List<Map<String, String>> envs) throws Exception {
+    return startAll(envs, "/health", Duration.ofSeconds(90), all -> JavaProcess.start(ProcessorMain.class, all));
+  }
+
+  private static List<ProcessorProcess> startAll(List<Map<String, String>> envs, String awaitedPath, Duration timeout,
+      Launcher launcher) throws Exception {
+    List<ProcessorProcess> processors = new ArrayList<>();
     try {
-      processor.await(awaitedPath, timeout);
+      for (Map<String, String> env : envs) {
+        int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
+        Map<String, String> all = new HashMap<>(env);
+        all.put("HTTP_PORT", Integer.toString(ports[0]));
+        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(ports[1]));
+        all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
+        processors.add(new ProcessorProcess(launcher.launch(all), ports[0], Integer.parseInt(all.get("MANAGEMENT_PORT"))));
+      }
+      for (ProcessorProcess processor : processors) {
+        processor.await(awaitedPath, timeout);
+      }
     } catch (Exception | AssertionError e) {
-      processor.close();
+      for (ProcessorProcess processor : processors) {
+        processor.close();
+      }
       throw e;
     }
-    return processor;
+    return processors;
   }
 
   /** {@code n} distinct ports free now: all held open at once while they are picked. */
@@ -127,6 +146,11 @@ public final class ProcessorProcess implements AutoCloseable {
 
   public static int freePort() throws IOException {
     return freePorts(1)[0];
+  }
+
+  /** Waits until {@code /ready} answers 200 (broker, Redis, database, and the cluster's view). */
+  public void awaitReady(Duration timeout) throws Exception {
+    await("/ready", timeout);
   }
 
   private void await(String path, Duration timeout) throws Exception {
@@ -164,6 +188,40 @@ public final class ProcessorProcess implements AutoCloseable {
   private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Every member this node knows of and its status ("Joining", "Up", ...), by address, through
+   * Pekko Management ({@code /cluster/members}).
+   */
+  public Map<String, String> members() throws IOException, InterruptedException {
+    Map<String, String> members = new TreeMap<>();
+    for (JsonNode member : JSON.readTree(management("/cluster/members").body()).path("members")) {
+      members.put(member.path("node").asText(), member.path("status").asText());
+    }
+    return members;
+  }
+
+  /** How many members this node sees Up. */
+  public int upMembers() throws IOException, InterruptedException {
+    return (int) members().values().stream().filter("Up"::equals).count();
+  }
+
+  /** Waits until this node sees exactly {@code n} members Up. */
+  public void awaitUpMembers(int n, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (upMembers() == n) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Pekko Management not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("a cluster of " + n + " did not form within " + timeout + ": "
+        + management("/cluster/members").body());
   }
 
   public JsonNode materialized() throws Exception {
