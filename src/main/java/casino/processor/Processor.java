@@ -216,7 +216,10 @@ public final class Processor {
     checks.put("redis", quotes::connected);
     checks.put("database", players::reachable);
     checks.put("progress", progress::moving);
-    checks.put("view", () -> viewCopy.get().asOfMillis() > 0 && viewCopy.get().age(clock.instant()).compareTo(VIEW_STALE) < 0);
+    checks.put("view", () -> {
+      Figures copy = viewCopy.get();   // read once: the actor may replace it between two reads
+      return copy.asOfMillis() > 0 && copy.age(clock.instant()).compareTo(VIEW_STALE) < 0;
+    });
     return checks;
   }
 
