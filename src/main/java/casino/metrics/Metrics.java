@@ -36,6 +36,8 @@ public final class Metrics implements AutoCloseable {
 
   private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250};
   private static final Duration[] ACK_BUCKETS = millis(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000);
+  private static final double[] WRITE_EVENT_BUCKETS = {1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000};
+  private static final Duration[] WRITE_BUCKETS = millis(1, 2, 5, 10, 25, 50, 100, 250, 1_000, 5_000);
   private static final Duration[] AGE_BUCKETS =
       millis(10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000);
 
@@ -47,6 +49,9 @@ public final class Metrics implements AutoCloseable {
   private final DistributionSummary batchSize;
   private final Timer deliveryToAck;
   private final Timer ageAtOutput;
+  private final Timer viewWrite;
+  private final DistributionSummary viewWriteBatches;
+  private final DistributionSummary viewWriteEvents;
   private final Counter ratesCalls;
   private final Counter ratesFailures;
 
@@ -74,6 +79,16 @@ public final class Metrics implements AutoCloseable {
     ageAtOutput = Timer.builder("casino.event.age")
         .description("Age of each event when its line is written: now - created_at")
         .serviceLevelObjectives(AGE_BUCKETS).register(registry);
+    // The view keeper's journal writes (on the node that holds the keeper singleton).
+    viewWrite = Timer.builder("casino.view.write")
+        .description("One journal write of the view: from sending it to its answer (database commit included)")
+        .serviceLevelObjectives(WRITE_BUCKETS).register(registry);
+    viewWriteBatches = DistributionSummary.builder("casino.view.write.batches")
+        .description("Count requests (batches, from any node) that one journal write of the view covers")
+        .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+    viewWriteEvents = DistributionSummary.builder("casino.view.write.events")
+        .description("Events asked to be counted in one journal write of the view (before dedup)")
+        .serviceLevelObjectives(WRITE_EVENT_BUCKETS).register(registry);
     ratesCalls = Counter.builder("casino.rates.api.calls").description("Calls of the rates API from this node")
         .register(registry);
     ratesFailures = Counter.builder("casino.rates.api.failures")
@@ -128,6 +143,16 @@ public final class Metrics implements AutoCloseable {
   /** An event dated in the future (clocks differ) counts as age 0. */
   public void written(Instant createdAt, Instant now) {
     ageAtOutput.record(Math.max(0, now.toEpochMilli() - createdAt.toEpochMilli()), TimeUnit.MILLISECONDS);
+  }
+
+  /** A journal write of the view begins, for {@code batches} count requests of {@code events} events. */
+  public void viewWriting(int batches, int events) {
+    viewWriteBatches.record(batches);
+    viewWriteEvents.record(events);
+  }
+
+  public void viewWritten(long nanos) {
+    viewWrite.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void ratesCalled() {

@@ -7,6 +7,7 @@ import casino.deadletter.DeadLetterDepth;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
 import casino.enrich.Worker;
+import casino.http.ManagementReadiness;
 import casino.http.Readiness;
 import casino.http.Routes;
 import casino.ingest.AmqpControl;
@@ -113,7 +114,7 @@ public final class Processor {
     ActorRef<Worker.Command> workers = context.spawn(Worker.pool(settings.processor().workers(), enricher), "workers");
     Settings.View viewSettings = settings.view();
     ActorRef<ViewKeeper.Command> keeper = ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.supervise(ViewKeeper.create(viewSettings, clock))
+        Behaviors.supervise(ViewKeeper.create(viewSettings, clock, metrics))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
         "view-keeper"));
     AtomicReference<Figures> viewCopy = new AtomicReference<>(Figures.EMPTY);
@@ -138,6 +139,7 @@ public final class Processor {
     Readiness readiness = new Readiness(readinessChecks(source, quoteStore, players, progress, viewCopy, clock),
         blocking, READINESS_TIMEOUT);
     Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
+    ManagementReadiness.serve(Adapter.toClassic(system), readiness::results);
     DeadLetterDepth deadLetterDepth = new DeadLetterDepth(settings.rabbit(), clock, DEAD_LETTER_DEPTH_FRESH);
     Cancellable readingDeadLetters = deadLetterDepth.start(system.scheduler(), READINESS_INTERVAL, blocking);
     Cluster cluster = Cluster.get(system);

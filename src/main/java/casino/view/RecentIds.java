@@ -12,8 +12,12 @@ import java.util.Arrays;
  * whichever comes first, so that at any rate the cap holds: should the ids of a horizon exceed
  * {@code maxIds}, the oldest generation (at most a sixth of them) is dropped early (logged by
  * the caller), never all older ids at once.
+ *
+ * <p>One writer (the view's journal) and any number of readers ({@link #unseen}: the keeper
+ * answering processors while a journal write is in flight): every method holds the instance's
+ * lock, which the one writer rarely finds taken.
  */
-final class RecentIds {
+final class RecentIds implements CountedIds {
   private static final int GENERATIONS = 6;
 
   private final Duration horizon;
@@ -31,7 +35,7 @@ final class RecentIds {
     this.generationCapacity = Math.max(1, maxIds / GENERATIONS);
   }
 
-  boolean contains(long id) {
+  synchronized boolean contains(long id) {
     for (Generation g : generations) {
       if (g.ids.contains(id)) {
         return true;
@@ -41,7 +45,7 @@ final class RecentIds {
   }
 
   /** True when the id was not seen within the horizon (and is now remembered). */
-  boolean add(long id, Instant now) {
+  synchronized boolean add(long id, Instant now) {
     if (contains(id)) {
       return false;
     }
@@ -74,8 +78,20 @@ final class RecentIds {
     return it.next().start;
   }
 
-  long size() {
+  synchronized long size() {
     return size;
+  }
+
+  @Override
+  public synchronized long[] unseen(long[] ids) {
+    long[] fresh = new long[ids.length];
+    int n = 0;
+    for (long id : ids) {
+      if (!contains(id)) {
+        fresh[n++] = id;
+      }
+    }
+    return n == ids.length ? fresh : Arrays.copyOf(fresh, n);
   }
 
   /** A generation as a snapshot keeps it: when it began, and its ids encoded by {@link IdCodec}. */
@@ -85,7 +101,7 @@ final class RecentIds {
    * Every generation for a snapshot. A generation that no longer takes ids is encoded once and
    * the encoding kept with it: a snapshot then encodes only the newest one.
    */
-  java.util.List<Stored> export() {
+  synchronized java.util.List<Stored> export() {
     java.util.List<Stored> stored = new java.util.ArrayList<>(generations.size());
     Generation newest = generations.peekLast();
     for (Generation g : generations) {
@@ -122,7 +138,7 @@ final class RecentIds {
     return ids;
   }
 
-  long generationsDroppedEarly() {
+  synchronized long generationsDroppedEarly() {
     return droppedEarly;
   }
 
@@ -162,19 +178,20 @@ final class RecentIds {
       }
     }
 
-    void add(long id) {
+    /** True when the id was not in the set (and now is). */
+    boolean add(long id) {
       if ((count + 1) * 2 > slots.length) {
         grow();
       }
       int mask = slots.length - 1;
       for (int i = index(id, mask); ; i = (i + 1) & mask) {
         if (slots[i] == id) {
-          return;
+          return false;
         }
         if (slots[i] == EMPTY) {
           slots[i] = id;
           count++;
-          return;
+          return true;
         }
       }
     }

@@ -5,17 +5,17 @@ import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The view's one writer, event-sourced: each write is one journal event holding every entry
@@ -50,14 +50,16 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
   private final long maxIds;
   private final int snapshotEvery;
   private final Clock clock;
+  private final ActorRef<ViewKeeper.Command> keeper;
 
-  ViewJournal(Settings.View settings, Clock clock) {
+  ViewJournal(Settings.View settings, Clock clock, ActorRef<ViewKeeper.Command> keeper) {
     super(PersistenceId.ofUniqueId(settings.persistenceId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.horizon = settings.dedupHorizon();
     this.maxIds = settings.maxRememberedIds();
     this.snapshotEvery = settings.snapshotEvery();
     this.clock = clock;
+    this.keeper = keeper;
   }
 
   @Override
@@ -70,8 +72,7 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Write.class, this::onWrite)
         .onCommand(Unseen.class, (state, unseen) -> {
-          long[] fresh = java.util.Arrays.stream(unseen.ids()).filter(id -> !state.view.counted(id)).toArray();
-          unseen.replyTo().tell(new ViewKeeper.UnseenIds(fresh));
+          unseen.replyTo().tell(new ViewKeeper.UnseenIds(state.view.countedIds().unseen(unseen.ids())));
           return Effect().none();
         })
         .onCommand(GetFigures.class, (state, get) -> {
@@ -85,7 +86,7 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
     int total = write.requests().stream().mapToInt(r -> r.entries().size()).sum();
     Entries.Builder fresh = Entries.builder(total);
     int[] newPerRequest = new int[write.requests().size()];
-    Set<Long> inThisWrite = new HashSet<>();
+    RecentIds.LongSet inThisWrite = new RecentIds.LongSet();
     for (int r = 0; r < newPerRequest.length; r++) {
       Entries e = write.requests().get(r).entries();
       for (int i = 0; i < e.size(); i++) {
@@ -117,6 +118,14 @@ final class ViewJournal extends EventSourcedBehavior<ViewJournal.Command, ViewJo
           state.view.record(recorded.entries(), Instant.ofEpochMilli(recorded.atMillis()));
           return state;
         })
+        .build();
+  }
+
+  /** Once recovered, the keeper answers which ids are counted from this state's ids, without waiting for writes. */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.class, (state, recovered) -> keeper.tell(new ViewKeeper.Recovered(state.view.countedIds())))
         .build();
   }
 

@@ -2,6 +2,7 @@ package casino.view;
 
 import casino.cluster.CborSerializable;
 import casino.config.Settings;
+import casino.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The cluster-wide view's keeper (a cluster singleton): every node asks it which ids are not
- * counted yet and has its batches counted. Count requests that arrive while a journal write is
+ * counted yet (answered at once, from the journal's state) and has its batches counted. Count requests that arrive while a journal write is
  * under way wait and go together into the next one, so one database commit covers many batches
  * under load. The {@link ViewJournal} child holds the state.
  */
@@ -38,6 +39,9 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
 
   enum WriteDone implements Command { INSTANCE }
 
+  /** From the journal, once recovered: the counted ids, read here while writes are in flight. Local only. */
+  record Recovered(CountedIds ids) implements Command {}
+
   private enum WriteTimedOut implements Command { INSTANCE }
 
   /** A write's answer that does not come (its journal failed and restarts): its askers retry. */
@@ -45,17 +49,22 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
 
   private final ActorRef<ViewJournal.Command> journal;
   private final TimerScheduler<Command> timers;
+  private final Metrics metrics;
   private List<Count> waiting = new ArrayList<>();
   private boolean writing;
+  private long writeStartedNanos;
+  /** Null until the journal has recovered; meanwhile the journal answers (once recovered). */
+  private CountedIds counted;
 
-  public static Behavior<Command> create(Settings.View settings, Clock clock) {
+  public static Behavior<Command> create(Settings.View settings, Clock clock, Metrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ViewKeeper(context, timers,
-        new ViewJournal(settings, clock))));
+        new ViewJournal(settings, clock, context.getSelf()), metrics)));
   }
 
-  private ViewKeeper(ActorContext<Command> context, TimerScheduler<Command> timers, ViewJournal journal) {
+  private ViewKeeper(ActorContext<Command> context, TimerScheduler<Command> timers, ViewJournal journal, Metrics metrics) {
     super(context);
     this.timers = timers;
+    this.metrics = metrics;
     this.journal = context.spawn(journal, "journal");
   }
 
@@ -69,7 +78,17 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
           return onWriteDone();
         })
         .onMessage(Unseen.class, u -> {
-          journal.tell(new ViewJournal.Unseen(u.ids(), u.replyTo()));
+          // Answered here, not behind the journal's write in flight (the journal takes no
+          // command while it writes): see CountedIds for why that is safe.
+          if (counted != null) {
+            u.replyTo().tell(new UnseenIds(counted.unseen(u.ids())));
+          } else {
+            journal.tell(new ViewJournal.Unseen(u.ids(), u.replyTo()));
+          }
+          return this;
+        })
+        .onMessage(Recovered.class, r -> {
+          counted = r.ids();
           return this;
         })
         .onMessage(GetFigures.class, g -> {
@@ -88,6 +107,7 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
   }
 
   private Behavior<Command> onWriteDone() {
+    metrics.viewWritten(System.nanoTime() - writeStartedNanos);
     writing = false;
     timers.cancel(WriteTimedOut.INSTANCE);
     if (!waiting.isEmpty()) {
@@ -98,6 +118,8 @@ public final class ViewKeeper extends AbstractBehavior<ViewKeeper.Command> {
 
   private void write() {
     writing = true;
+    writeStartedNanos = System.nanoTime();
+    metrics.viewWriting(waiting.size(), waiting.stream().mapToInt(c -> c.entries().size()).sum());
     journal.tell(new ViewJournal.Write(waiting, getContext().getSelf()));
     waiting = new ArrayList<>();
     timers.startSingleTimer(WriteTimedOut.INSTANCE, WRITE_TIMEOUT);

@@ -49,6 +49,11 @@ public final class ViewState {
     return seen.contains(id);
   }
 
+  /** The counted ids, for readers on other threads. */
+  CountedIds countedIds() {
+    return seen;
+  }
+
   /** Counts each entry not counted yet; returns the indexes of those counted now. */
   int[] record(Entries entries, Instant now) {
     int[] counted = new int[entries.size()];

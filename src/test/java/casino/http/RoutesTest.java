@@ -73,7 +73,7 @@ class RoutesTest extends JUnitRouteTest {
     typed = ActorTestKit.create(InMemoryPersistence.config());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     keeper = typed.spawn(ViewKeeper.create(
-        new Settings.View("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, Duration.ofMillis(20), 100), clock));
+        new Settings.View("routes-" + UUID.randomUUID(), Duration.ofHours(1), 100_000, Duration.ofMillis(20), 100), clock, Metrics.inMemory()));
     view = typed.spawn(ViewActor.create(keeper, Duration.ofMillis(20), clock));
     readiness = new LinkedHashMap<>(Map.of("broker", true, "redis", true, "database", true));
     metrics = Metrics.prometheus();

@@ -88,6 +88,7 @@ class ProcessorIT {
     events.add(event(EventType.GAME_START, 12, null, false));
     events.add(event(EventType.GAME_STOP, 19, null, false));
     try (ProcessorProcess processor = ProcessorProcess.start(env)) {
+      assertEquals(200, processor.management("/health/ready").statusCode(), "ready by /ready, ready for orchestrators");
       for (CasinoEvent e : events) {
         broker.publish(e);
       }
@@ -232,6 +233,12 @@ class ProcessorIT {
       }
       assertEquals(503, ready.statusCode(), ready.body());
       assertTrue(ready.body().contains("\"redis\":false"), ready.body());
+      // What orchestrators probe (Pekko Management) says the same; the node is an Up member all the same.
+      var orchestrators = processor.management("/health/ready");
+      assertEquals(500, orchestrators.statusCode(), orchestrators.body());   // Pekko Management answers 500 when a check fails
+      assertTrue(orchestrators.body().startsWith("Not Healthy"), orchestrators.body());
+      assertEquals(java.util.Map.of("Up", 1L), processor.members().values().stream()
+          .collect(Collectors.groupingBy(status -> status, Collectors.counting())));
       assertTrue(ready.body().contains("\"broker\":true"), ready.body());
 
       CasinoEvent euro = event(EventType.BET, 10, new Money(300, Currency.EUR), false);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.config.Settings;
+import casino.metrics.Metrics;
 import casino.domain.CasinoEvent;
 import casino.domain.Currency;
 import casino.domain.EventType;
@@ -19,6 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -47,7 +53,7 @@ class ViewKeeperTest {
 
   private ActorRef<ViewKeeper.Command> keeper() {
     return testKit.spawn(ViewKeeper.create(new Settings.View(id, Duration.ofHours(1), 1_000_000, Duration.ofMillis(250),
-        SNAPSHOT_EVERY), clock));
+        SNAPSHOT_EVERY), clock, Metrics.inMemory()));
   }
 
   private static Entries entries(long fromId, int n) {
@@ -100,6 +106,42 @@ class ViewKeeperTest {
     assertEquals(100, a.receiveMessage(Duration.ofSeconds(10)).newlyCounted());
     assertEquals(100, b.receiveMessage(Duration.ofSeconds(10)).newlyCounted() + c.receiveMessage(Duration.ofSeconds(10)).newlyCounted());
     assertEquals(200, figures(keeper).eventsTotal());
+  }
+
+  /**
+   * The journal takes no command while it writes; the keeper answers which ids are counted all
+   * the same, so that a processor's next batch does not wait for the previous one's commit.
+   */
+  @Test
+  void whichIdsAreCountedIsAnsweredWhileAJournalWriteIsHeld() throws Exception {
+    ActorRef<ViewKeeper.Command> keeper = keeper();
+    assertEquals(10, count(keeper, entries(1, 10)));
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    PersistenceTestKit.create(testKit.system()).withPolicy((persistenceId, operation) -> {
+      if (operation instanceof WriteEvents) {
+        holding.countDown();
+        try {
+          release.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return ProcessingSuccess.getInstance();
+    });
+    TestProbe<ViewKeeper.Counted> held = testKit.createTestProbe();
+    keeper.tell(new ViewKeeper.Count(entries(11, 10), held.getRef()));
+    try {
+      assertTrue(holding.await(10, TimeUnit.SECONDS), "the write did not reach the journal");
+      TestProbe<ViewKeeper.UnseenIds> unseen = testKit.createTestProbe();
+      keeper.tell(new ViewKeeper.Unseen(new long[] {5, 25, 30}, unseen.getRef()));
+      assertArrayEquals(new long[] {25, 30}, unseen.receiveMessage(Duration.ofSeconds(3)).ids());
+      held.expectNoMessage(Duration.ofMillis(100));
+    } finally {
+      release.countDown();
+    }
+    assertEquals(10, held.receiveMessage(Duration.ofSeconds(10)).newlyCounted());
+    assertEquals(20, figures(keeper).eventsTotal());
   }
 
   /**
