@@ -40,7 +40,7 @@ public final class ClusterBenchmark {
           Channel channel = connection.createChannel();
           Broker.declareQueues(channel, rabbit);
           SourceBenchmark.fill(channel, queue, messages);
-          rates.put(nodes, drain(rabbit, api, nodes, messages, starter));
+          rates.put(nodes, drain(rabbit, api, nodes, messages, starter, channel));
           System.out.printf(Locale.ROOT, "%d node(s): %.0f events/s%n", nodes, rates.get(nodes));
           channel.queueDelete(queue);
           channel.queueDelete(queue + ".dead");
@@ -56,13 +56,16 @@ public final class ClusterBenchmark {
     System.out.println("RESULT " + figures);
   }
 
-  private static double drain(Settings.Rabbit rabbit, SimulatedRatesApi api, int nodes, int messages, ExecutorService starter)
-      throws Exception {
+  private static double drain(Settings.Rabbit rabbit, SimulatedRatesApi api, int nodes, int messages, ExecutorService starter,
+      Channel channel) throws Exception {
     int[] clusterPorts = ProcessorProcess.freePorts(nodes);
     String seeds = java.util.Arrays.stream(clusterPorts).mapToObj(p -> "pekko://casino@127.0.0.1:" + p)
         .collect(Collectors.joining(","));
     Map<String, String> env = ProcessorProcess.environment(rabbit, api);
     env.put("CLUSTER_SEED_NODES", seeds);
+    // Nodes start on a full queue: a node that joined waits for the quote cache singleton
+    // rather than dead-letter its first batches for want of quotes.
+    env.put("ENRICHMENT_TIMEOUT", "30s");
     List<Future<ProcessorProcess>> starting = new ArrayList<>();
     for (int port : clusterPorts) {
       Map<String, String> nodeEnv = new HashMap<>(env);
@@ -78,9 +81,20 @@ public final class ClusterBenchmark {
       long start = System.nanoTime();
       long from = any.materialized().get("events_total").asLong();
       long count = from;
-      while (count < messages) {
+      // Until every event is counted; should any have been dead-lettered instead, until the
+      // queue is empty and the count has not moved for 5 s (reported, not waited for forever).
+      long movedAt = System.nanoTime();
+      while (count < messages && System.nanoTime() - movedAt < Duration.ofSeconds(5).toNanos()) {
         Thread.sleep(250);
-        count = any.materialized().get("events_total").asLong();
+        long now = any.materialized().get("events_total").asLong();
+        if (now != count || channel.messageCount(rabbit.eventsQueue()) > 0) {
+          movedAt = System.nanoTime();
+        }
+        count = now;
+      }
+      long deadLettered = channel.messageCount(rabbit.deadLetterQueue());
+      if (count < messages) {
+        System.out.printf(Locale.ROOT, "%d node(s): only %d of %d counted; %d dead-lettered%n", nodes, count, messages, deadLettered);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "%d node(s): %d of %d events drained after all were ready, in %.1f s%n",
