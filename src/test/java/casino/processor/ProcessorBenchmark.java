@@ -57,14 +57,22 @@ public final class ProcessorBenchmark {
       double processorRate;
       List<Long> slow;
       List<Long> fast;
+      List<Long> readyTimes;
       try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(rabbit, api))) {
         processorRate = drainRate(processor, warmup, messages);
         System.out.printf(Locale.ROOT, "processor (full enrichment): %.0f/s (last %d of %d)%n", processorRate, messages, warmup + messages);
         slow = latencies(channel, queue, processor, 1_000, latencySeconds);
         report(slow, 1_000, latencySeconds);
         // Above the rate from which batches linger (PROCESSOR_LINGER_FROM_RATE): what it costs.
-        fast = latencies(channel, queue, processor, 10_000, latencySeconds);
+        // Meanwhile /ready is asked every 50 ms, as a load balancer would (SPEC 10: under 10 ms).
+        try (ReadyTimes ready = ReadyTimes.asking(processor)) {
+          fast = latencies(channel, queue, processor, 10_000, latencySeconds);
+          readyTimes = ready.stop();
+        }
         report(fast, 10_000, latencySeconds);
+        System.out.printf(Locale.ROOT, "/ready at 10,000/s: %d answers, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            readyTimes.size(), percentile(readyTimes, 50) / 1e3, percentile(readyTimes, 99) / 1e3,
+            percentile(readyTimes, 100) / 1e3);
         processor.terminate(Duration.ofSeconds(30));
       }
       double plainAfter = plainRate(channel, rabbit, queue, warmup, messages);
@@ -72,9 +80,10 @@ public final class ProcessorBenchmark {
       channel.queueDelete(queue);
       channel.queueDelete(queue + ".dead");
       System.out.printf(Locale.ROOT,
-          "RESULT processor_per_s=%.0f plain_per_s=%.0f ratio=%.3f p50_ms=%d p99_ms=%d p50_ms_at_10k=%d p99_ms_at_10k=%d%n",
+          "RESULT processor_per_s=%.0f plain_per_s=%.0f ratio=%.3f p50_ms=%d p99_ms=%d p50_ms_at_10k=%d p99_ms_at_10k=%d"
+              + " ready_p99_ms_at_10k=%.1f%n",
           processorRate, plainRate, processorRate / plainRate, percentile(slow, 50), percentile(slow, 99),
-          percentile(fast, 50), percentile(fast, 99));
+          percentile(fast, 50), percentile(fast, 99), percentile(readyTimes, 99) / 1e3);
     }
   }
 
@@ -165,6 +174,48 @@ public final class ProcessorBenchmark {
       }
     }
     return latencies;
+  }
+
+  /** Asks the processor's /ready every 50 ms on a thread of its own; each answer's time in microseconds. */
+  private static final class ReadyTimes implements AutoCloseable {
+    private final List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Thread asker;
+    private volatile boolean asking = true;
+
+    private ReadyTimes(ProcessorProcess processor) {
+      asker = new Thread(() -> {
+        while (asking) {
+          long start = System.nanoTime();
+          try {
+            int status = processor.get("/ready").statusCode();
+            if (status == 200) {
+              micros.add((System.nanoTime() - start) / 1_000);
+            }
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          } catch (Exception e) {
+            // Not an answer: counted by its absence.
+          }
+        }
+      }, "ready-asker");
+      asker.start();
+    }
+
+    static ReadyTimes asking(ProcessorProcess processor) {
+      return new ReadyTimes(processor);
+    }
+
+    List<Long> stop() throws InterruptedException {
+      asking = false;
+      asker.join();
+      return new ArrayList<>(micros);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
   }
 
   private static long percentile(List<Long> values, int p) {
