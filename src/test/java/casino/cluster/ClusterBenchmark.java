@@ -31,6 +31,7 @@ public final class ClusterBenchmark {
     List<Integer> sizes = args.length > 1
         ? java.util.Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(1, 2, 3);
     Map<Integer, Double> rates = new java.util.LinkedHashMap<>();
+    Map<Integer, Double> plain = new java.util.LinkedHashMap<>();
     ExecutorService starter = Executors.newCachedThreadPool();
     try (SimulatedRatesApi api = SimulatedRatesApi.start(0)) {
       for (int nodes : sizes) {
@@ -39,6 +40,10 @@ public final class ClusterBenchmark {
         try (Connection connection = Broker.connect(rabbit, "bench-filler")) {
           Channel channel = connection.createChannel();
           Broker.declareQueues(channel, rabbit);
+          // The queue's own ceiling here: as many plain consume+ack loops as nodes, together.
+          SourceBenchmark.fill(channel, queue, messages);
+          plain.put(nodes, plainConsumers(rabbit, queue, nodes, messages, starter));
+          System.out.printf(Locale.ROOT, "%d plain consumer(s): %.0f messages/s%n", nodes, plain.get(nodes));
           SourceBenchmark.fill(channel, queue, messages);
           rates.put(nodes, drain(rabbit, api, nodes, messages, starter, channel));
           System.out.printf(Locale.ROOT, "%d node(s): %.0f events/s%n", nodes, rates.get(nodes));
@@ -51,9 +56,25 @@ public final class ClusterBenchmark {
     }
     double one = rates.getOrDefault(1, rates.values().iterator().next());
     String figures = rates.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, "nodes_%d_per_s=%.0f ratio_%d=%.2f", e.getKey(), e.getValue(), e.getKey(), e.getValue() / one))
+        .map(e -> String.format(Locale.ROOT, "nodes_%d_per_s=%.0f ratio_%d=%.2f plain_%d_per_s=%.0f", e.getKey(), e.getValue(),
+            e.getKey(), e.getValue() / one, e.getKey(), plain.get(e.getKey())))
         .collect(Collectors.joining(" "));
     System.out.println("RESULT " + figures);
+  }
+
+  /** {@code consumers} plain consume+ack loops draining {@code messages} together; messages per second. */
+  private static double plainConsumers(Settings.Rabbit rabbit, String queue, int consumers, int messages, ExecutorService starter)
+      throws Exception {
+    long start = System.nanoTime();
+    List<Future<Long>> loops = new ArrayList<>();
+    for (int i = 0; i < consumers; i++) {
+      int share = messages / consumers + (i < messages % consumers ? 1 : 0);
+      loops.add(starter.submit(() -> SourceBenchmark.plainLoop(rabbit, queue, share)));
+    }
+    for (Future<Long> loop : loops) {
+      loop.get();
+    }
+    return messages / ((System.nanoTime() - start) / 1e9);
   }
 
   private static double drain(Settings.Rabbit rabbit, SimulatedRatesApi api, int nodes, int messages, ExecutorService starter,
