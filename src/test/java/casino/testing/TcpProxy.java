@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * A TCP forwarder in front of a real service, so that a test can take the service away from a
@@ -67,9 +69,13 @@ public final class TcpProxy implements AutoCloseable {
     return port;
   }
 
-  /** Forwarded connections open now whose client is at {@code client}. */
-  public long connectionsFrom(InetAddress client) {
-    return open.stream().filter(link -> link.client.getInetAddress().equals(client)).count();
+  /**
+   * The local ports of the connections to the service forwarded for clients at {@code client}:
+   * the clients' ports as the service sees them.
+   */
+  public Set<Integer> servicePortsFor(InetAddress client) {
+    return open.stream().filter(link -> link.target != null && link.client.getInetAddress().equals(client))
+        .map(link -> link.target.getLocalPort()).collect(Collectors.toSet());
   }
 
   /** Accepts and forwards connections (again). */

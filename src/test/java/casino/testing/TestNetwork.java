@@ -186,12 +186,14 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   /**
-   * Connections open now from {@code host} through the forwarder to {@code loopbackPort}: how a
-   * test sees when a service has given up on a host that went silent.
+   * The ports of {@code host}'s connections to the service at {@code loopbackPort} as the service
+   * sees them (they come from the forwarder): for a test to ask the service whether it still
+   * holds them once the host has gone silent. The forwarder itself cannot tell: a connection to
+   * a silent host stays open in it while its writes to the host are stuck.
    */
-  public long connectionsFrom(Host host, int loopbackPort) throws IOException {
+  public Set<Integer> servicePortsFor(Host host, int loopbackPort) throws IOException {
     TcpProxy forwarder = forwarders.get(loopbackPort);
-    return forwarder == null ? 0 : forwarder.connectionsFrom(InetAddress.getByName(host.address));
+    return forwarder == null ? Set.of() : forwarder.servicePortsFor(InetAddress.getByName(host.address));
   }
 
   /**
