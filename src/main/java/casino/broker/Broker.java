@@ -41,7 +41,7 @@ public final class Broker {
     factory.setHandshakeTimeout(timeoutMs);
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
-    factory.setRequestedHeartbeat(10);
+    factory.setRequestedHeartbeat((int) rabbit.heartbeat().toSeconds());
     try {
       return factory.newConnection(consumerDispatch, connectionName);
     } catch (IOException | TimeoutException e) {

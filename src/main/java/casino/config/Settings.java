@@ -60,7 +60,8 @@ public record Settings(
       Duration connectTimeout,
       Duration ackDrainTimeout,
       Duration reconnectMinBackoff,
-      Duration reconnectMaxBackoff) {
+      Duration reconnectMaxBackoff,
+      Duration heartbeat) {
 
     static Rabbit from(Config c) {
       String uri = c.getString("uri");
@@ -73,22 +74,35 @@ public record Settings(
           positive(c, "connect-timeout"),
           positive(c, "ack-drain-timeout"),
           positive(c, "reconnect-min-backoff"),
-          positive(c, "reconnect-max-backoff"));
+          positive(c, "reconnect-max-backoff"),
+          heartbeat(c, "heartbeat"));
+    }
+
+    /**
+     * AMQP negotiates the heartbeat in whole seconds (an unsigned 16-bit field); zero would turn
+     * it off, and with it the broker's only way to notice a client that vanished without a FIN.
+     */
+    private static Duration heartbeat(Config c, String path) {
+      Duration value = positive(c, path);
+      if (value.toMillis() % 1000 != 0 || value.toSeconds() > 65535) {
+        throw new InvalidSettingsException(path + " (RABBITMQ_HEARTBEAT) must be whole seconds, 1s-65535s, got " + value);
+      }
+      return value;
     }
 
     public Rabbit withQueues(String events, String deadLetters) {
       return new Rabbit(uri, events, deadLetters, prefetch, connectTimeout, ackDrainTimeout,
-          reconnectMinBackoff, reconnectMaxBackoff);
+          reconnectMinBackoff, reconnectMaxBackoff, heartbeat);
     }
 
     public Rabbit withAckDrainTimeout(Duration timeout) {
       return new Rabbit(uri, eventsQueue, deadLetterQueue, prefetch, connectTimeout, timeout,
-          reconnectMinBackoff, reconnectMaxBackoff);
+          reconnectMinBackoff, reconnectMaxBackoff, heartbeat);
     }
 
     public Rabbit withPrefetch(int newPrefetch) {
       return new Rabbit(uri, eventsQueue, deadLetterQueue, newPrefetch, connectTimeout,
-          ackDrainTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+          ackDrainTimeout, reconnectMinBackoff, reconnectMaxBackoff, heartbeat);
     }
 
     @Override
@@ -96,7 +110,8 @@ public record Settings(
       return "Rabbit[uri=" + Secrets.maskUri(uri) + ", eventsQueue=" + eventsQueue
           + ", deadLetterQueue=" + deadLetterQueue + ", prefetch=" + prefetch
           + ", connectTimeout=" + connectTimeout + ", ackDrainTimeout=" + ackDrainTimeout
-          + ", reconnectBackoff=" + reconnectMinBackoff + ".." + reconnectMaxBackoff + "]";
+          + ", reconnectBackoff=" + reconnectMinBackoff + ".." + reconnectMaxBackoff
+          + ", heartbeat=" + heartbeat + "]";
     }
   }
 

@@ -33,6 +33,22 @@ public final class JavaProcess {
    */
   public static JavaProcess start(Class<?> main, Map<String, String> env, boolean stdoutClosed, String... args)
       throws IOException {
+    return run(main.getSimpleName(), javaCommand(main, args), env, stdoutClosed);
+  }
+
+  /**
+   * As {@link #start(Class, Map, String...)}, inside the network namespace {@code namespace}
+   * ({@code ip netns exec}, which execs the JVM: the process is the JVM itself, and signals
+   * reach it directly).
+   */
+  public static JavaProcess startIn(String namespace, Class<?> main, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    command.addAll(javaCommand(main, args));
+    return run(main.getSimpleName(), command, env, false);
+  }
+
+  private static List<String> javaCommand(Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -40,7 +56,7 @@ public final class JavaProcess {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    return run(main.getSimpleName(), command, env, stdoutClosed);
+    return command;
   }
 
   /**

@@ -19,17 +19,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A processor node in its own JVM, as an operator runs it, on ports of its own. */
+/**
+ * A processor node in its own JVM, as an operator runs it, on ports of its own: on this
+ * machine's loopback, or on a host of a {@link TestNetwork} (a network namespace with an
+ * address of its own).
+ */
 public final class ProcessorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String LOOPBACK = "127.0.0.1";
 
   private final JavaProcess process;
+  /** Where its HTTP API and Pekko Management listen. */
+  private final String address;
   private final int httpPort;
   private final int managementPort;
 
-  private ProcessorProcess(JavaProcess process, int httpPort, int managementPort) {
+  private ProcessorProcess(JavaProcess process, String address, int httpPort, int managementPort) {
     this.process = process;
+    this.address = address;
     this.httpPort = httpPort;
     this.managementPort = managementPort;
   }
@@ -84,13 +92,40 @@ public final class ProcessorProcess implements AutoCloseable {
     JavaProcess launch(Map<String, String> env) throws IOException;
   }
 
+  /** One processor to start: its environment, the address it will listen at, how it is run. */
+  private record Launch(Map<String, String> env, String address, Launcher launcher) {}
+
+  /**
+   * Starts a processor on {@code host} of {@code network}, in the host's namespace, bound to its
+   * address and reaching the services through the network's gateway, and waits until it is ready.
+   */
+  public static ProcessorProcess startOn(TestNetwork network, TestNetwork.Host host, Map<String, String> env)
+      throws Exception {
+    return startAllOn(network, List.of(host), List.of(env)).get(0);
+  }
+
+  /**
+   * As {@link #startOn}, one processor per host side by side (environments in the hosts' order),
+   * waiting until each is ready; if one does not come up, all are stopped.
+   */
+  public static List<ProcessorProcess> startAllOn(TestNetwork network, List<TestNetwork.Host> hosts,
+      List<Map<String, String>> envs) throws Exception {
+    List<Launch> launches = new ArrayList<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      TestNetwork.Host host = hosts.get(i);
+      launches.add(new Launch(network.environment(host, envs.get(i)), host.address(),
+          all -> JavaProcess.startIn(host.namespace(), ProcessorMain.class, all)));
+    }
+    return startAll(launches, "/ready", Duration.ofSeconds(120));
+  }
+
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath) throws Exception {
     return start(env, awaitedPath, Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all));
   }
 
   private static ProcessorProcess start(Map<String, String> env, String awaitedPath, Duration timeout, Launcher launcher)
       throws Exception {
-    return startAll(List.of(env), awaitedPath, timeout, launcher).get(0);
+    return startAll(List.of(new Launch(env, LOOPBACK, launcher)), awaitedPath, timeout).get(0);
   }
 
   /**
@@ -98,20 +133,23 @@ public final class ProcessorProcess implements AutoCloseable {
    * other) and waits until each is alive; if one does not come up, all are stopped.
    */
   public static List<ProcessorProcess> startAllAlive(List<Map<String, String>> envs) throws Exception {
-    return startAll(envs, "/health", Duration.ofSeconds(90), all -> JavaProcess.start(ProcessorMain.class, all));
+    Launcher launcher = all -> JavaProcess.start(ProcessorMain.class, all);
+    return startAll(envs.stream().map(env -> new Launch(env, LOOPBACK, launcher)).toList(), "/health",
+        Duration.ofSeconds(90));
   }
 
-  private static List<ProcessorProcess> startAll(List<Map<String, String>> envs, String awaitedPath, Duration timeout,
-      Launcher launcher) throws Exception {
+  private static List<ProcessorProcess> startAll(List<Launch> launches, String awaitedPath, Duration timeout)
+      throws Exception {
     List<ProcessorProcess> processors = new ArrayList<>();
     try {
-      for (Map<String, String> env : envs) {
+      for (Launch launch : launches) {
         int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
-        Map<String, String> all = new HashMap<>(env);
+        Map<String, String> all = new HashMap<>(launch.env());
         all.put("HTTP_PORT", Integer.toString(ports[0]));
         all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(ports[1]));
         all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
-        processors.add(new ProcessorProcess(launcher.launch(all), ports[0], Integer.parseInt(all.get("MANAGEMENT_PORT"))));
+        processors.add(new ProcessorProcess(launch.launcher().launch(all), launch.address(), ports[0],
+            Integer.parseInt(all.get("MANAGEMENT_PORT"))));
       }
       for (ProcessorProcess processor : processors) {
         processor.await(awaitedPath, timeout);
@@ -177,7 +215,7 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** The address of {@code path} on the node's HTTP port, for a browser. */
   public String url(String path) {
-    return "http://127.0.0.1:" + httpPort + path;
+    return "http://" + address + ":" + httpPort + path;
   }
 
   /** Pekko Management of the node: {@code /cluster/members}, {@code /health/ready}. */
@@ -185,8 +223,8 @@ public final class ProcessorProcess implements AutoCloseable {
     return get(managementPort, path);
   }
 
-  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+  private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -200,6 +238,20 @@ public final class ProcessorProcess implements AutoCloseable {
       members.put(member.path("node").asText(), member.path("status").asText());
     }
     return members;
+  }
+
+  /** The oldest member as this node sees it (it holds the cluster singletons), by address. */
+  public String oldest() throws IOException, InterruptedException {
+    return JSON.readTree(management("/cluster/members").body()).path("oldest").asText();
+  }
+
+  /** The address its HTTP API and Pekko Management listen at. */
+  public String address() {
+    return address;
+  }
+
+  public boolean alive() {
+    return process.process().isAlive();
   }
 
   /** How many members this node sees Up. */

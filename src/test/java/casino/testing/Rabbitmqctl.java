@@ -2,6 +2,8 @@ package casino.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Broker-side operations a client cannot do on itself, through the broker's own CLI. */
@@ -39,6 +41,17 @@ public final class Rabbitmqctl {
         "[rabbit_channel:do(Ch, {'basic.ack', 999999999, false}) || Ch <- Chs],",
         "length(Chs).");
     return Integer.parseInt(run("rabbitmqctl", "-q", "eval", expression).trim());
+  }
+
+  /** The client-side ports of every connection the broker holds open. */
+  public static Set<Integer> connectionPeerPorts() throws IOException, InterruptedException {
+    Set<Integer> ports = new HashSet<>();
+    for (String line : run("rabbitmqctl", "-q", "list_connections", "peer_port").split("\n")) {
+      if (line.trim().matches("\\d+")) {
+        ports.add(Integer.parseInt(line.trim()));
+      }
+    }
+    return ports;
   }
 
   /** Messages of the queue delivered and not yet acknowledged, as the broker counts them. */

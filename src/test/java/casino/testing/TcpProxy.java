@@ -8,14 +8,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * A TCP forwarder in front of a real service, so that a test can take the service away from a
  * client (connections cut, new ones refused) and give it back, or make it go silent (nothing
- * forwarded, nothing closed), without touching the service.
+ * forwarded, nothing closed), without touching the service. It listens on the loopback address,
+ * or on another address of this machine ({@link #on}): the gateway of a {@link TestNetwork}, for
+ * processors in network namespaces to which the services' loopback is out of reach.
  */
 public final class TcpProxy implements AutoCloseable {
+  private final InetAddress bindAddress;
   private final int port;
   private final String targetHost;
   private final int targetPort;
@@ -25,7 +30,8 @@ public final class TcpProxy implements AutoCloseable {
   /** New connections are accepted and left silent. */
   private volatile boolean silent;
 
-  private TcpProxy(String targetHost, int targetPort, String jdbcPath) throws IOException {
+  private TcpProxy(InetAddress bindAddress, String targetHost, int targetPort, String jdbcPath) throws IOException {
+    this.bindAddress = bindAddress;
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.jdbcPath = jdbcPath;
@@ -36,21 +42,40 @@ public final class TcpProxy implements AutoCloseable {
   /** In front of the PostgreSQL server of a {@code jdbc:postgresql://host:port/db} URL. */
   public static TcpProxy inFrontOf(String jdbcUrl) throws IOException {
     URI target = URI.create(jdbcUrl.substring("jdbc:".length()));
-    return new TcpProxy(target.getHost(), target.getPort(), target.getPath());
+    return new TcpProxy(InetAddress.getLoopbackAddress(), target.getHost(), target.getPort(), target.getPath());
   }
 
   /** In front of any TCP service. */
   public static TcpProxy inFrontOf(String host, int port) throws IOException {
-    return new TcpProxy(host, port, "");
+    return new TcpProxy(InetAddress.getLoopbackAddress(), host, port, "");
+  }
+
+  /** In front of any TCP service, listening on {@code bindAddress} (an address of this machine). */
+  public static TcpProxy on(InetAddress bindAddress, String host, int port) throws IOException {
+    return new TcpProxy(bindAddress, host, port, "");
   }
 
   /** The same database, reached through this proxy. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + jdbcPath;
+    return "jdbc:postgresql://" + host() + ":" + port + jdbcPath;
+  }
+
+  /** The address it listens on. */
+  public String host() {
+    return bindAddress.getHostAddress();
   }
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The local ports of the connections to the service forwarded for clients at {@code client}:
+   * the clients' ports as the service sees them.
+   */
+  public Set<Integer> servicePortsFor(InetAddress client) {
+    return open.stream().filter(link -> link.target != null && link.client.getInetAddress().equals(client))
+        .map(link -> link.target.getLocalPort()).collect(Collectors.toSet());
   }
 
   /** Accepts and forwards connections (again). */
@@ -58,7 +83,7 @@ public final class TcpProxy implements AutoCloseable {
     if (server != null) {
       return;
     }
-    ServerSocket listening = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+    ServerSocket listening = new ServerSocket(port, 50, bindAddress);
     listening.setReuseAddress(true);
     server = listening;
     Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
@@ -100,12 +125,12 @@ public final class TcpProxy implements AutoCloseable {
       try {
         Socket client = listening.accept();
         if (silent) {
-          Link link = new Link(client, null);
+          Link link = new Link(client, null, open);
           link.freeze();
           open.add(link);
           continue;
         }
-        Link link = new Link(client, new Socket(targetHost, targetPort));
+        Link link = new Link(client, new Socket(targetHost, targetPort), open);
         open.add(link);
         link.pipe(link.client, link.target);
         link.pipe(link.target, link.client);
@@ -119,12 +144,15 @@ public final class TcpProxy implements AutoCloseable {
   private static final class Link {
     private final Socket client;
     private final Socket target;
+    /** The proxy's open links; a closed link leaves it. */
+    private final List<Link> open;
     private boolean frozen;
     private boolean closed;
 
-    Link(Socket client, Socket target) {
+    Link(Socket client, Socket target, List<Link> open) {
       this.client = client;
       this.target = target;
+      this.open = open;
     }
 
     synchronized void freeze() {
@@ -149,6 +177,7 @@ public final class TcpProxy implements AutoCloseable {
         closed = true;
         notifyAll();
       }
+      open.remove(this);
       closeQuietly(client);
       if (target != null) {
         closeQuietly(target);

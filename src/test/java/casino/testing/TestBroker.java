@@ -126,7 +126,8 @@ public final class TestBroker implements AutoCloseable {
     String uri = broker.getScheme() + "://" + (broker.getRawUserInfo() == null ? "" : broker.getRawUserInfo() + "@")
         + "127.0.0.1:" + proxy.port() + broker.getRawPath();
     return new Settings.Rabbit(uri, rabbit.eventsQueue(), rabbit.deadLetterQueue(), rabbit.prefetch(),
-        rabbit.connectTimeout(), rabbit.ackDrainTimeout(), rabbit.reconnectMinBackoff(), rabbit.reconnectMaxBackoff());
+        rabbit.connectTimeout(), rabbit.ackDrainTimeout(), rabbit.reconnectMinBackoff(), rabbit.reconnectMaxBackoff(),
+        rabbit.heartbeat());
   }
 
   /** Waits until the queue holds at least {@code depth} messages; the depth then. */

@@ -120,7 +120,8 @@ class PersistenceIT {
 
   /**
    * The plugin's connections get the processor's connection properties on top of the URL's own
-   * parameters: the test's URL selects its schema with {@code ?currentSchema=}.
+   * parameters: the test's URL selects its schema with {@code ?currentSchema=}. Among them the
+   * server-side limit on a transaction left idle (by a keeper cut off mid-write).
    */
   @Test
   void journalConnectionsKeepTheUrlsParametersAndRewriteBatchedInserts() throws Exception {
@@ -134,6 +135,10 @@ class PersistenceIT {
       assertTrue(connection.unwrap(PgConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled());
       assertTrue(rs.next());
       assertEquals(schemaName, rs.getString(1));
+      try (ResultSet idle = statement.executeQuery("show idle_in_transaction_session_timeout")) {
+        assertTrue(idle.next());
+        assertEquals("10s", idle.getString(1));
+      }
     }
   }
 
