@@ -50,11 +50,10 @@ public final class ProcessorStream {
   private static final Logger log = LoggerFactory.getLogger(ProcessorStream.class);
   static final int WORKER_PARALLELISM = 2;
   /**
-   * Batches written and waiting to be counted at once: while the keeper's journal write of one is
-   * in flight, the others wait for the next write, which then covers them all (one database
-   * commit for several batches).
+   * Count requests in flight: one in the keeper's journal write, one waiting for the next. The
+   * batches written meanwhile gather into the next request.
    */
-  static final int COUNT_PARALLELISM = 4;
+  static final int COUNT_PARALLELISM = 2;
   static final int MAX_BATCH = 250;
   private static final Duration KEEPER_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KEEPER_FIRST_BACKOFF = Duration.ofMillis(100);
@@ -93,11 +92,11 @@ public final class ProcessorStream {
   Pair<AmqpControl, CompletionStage<Done>> run() {
     int prefetch = settings.rabbit().prefetch();
     // Messages gather into a batch while the workers are busy, and under load also for a
-    // moment longer (see LingeringBatch). Batches in the workers, being counted, one gathering and one being
+    // moment longer (see LingeringBatch). Batches in the workers, one gathering and one being
     // acked hold at most half the prefetch window: with the pipeline full, the broker can still
     // send the next batches instead of waiting for an ack (on a 400,000 backlog, 2,000 against
     // 1,000 gave 3-12 % more in four alternating pairs).
-    int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (2 * (WORKER_PARALLELISM + COUNT_PARALLELISM + 2))));
+    int maxBatch = Math.max(1, Math.min(MAX_BATCH, prefetch / (2 * (WORKER_PARALLELISM + 2))));
     Settings.Processor processor = settings.processor();
     // Under the same load the source wakes up once per batch's worth of deliveries, and
     // collects stragglers every linger period: the batch waits for them anyway.
@@ -105,9 +104,17 @@ public final class ProcessorStream {
     return AmqpSource.reconnecting(settings.rabbit(), settings.rabbit().eventsQueue(), underLoad)
         .via(new LingeringBatch<>(underLoad))
         .mapAsync(WORKER_PARALLELISM, this::process)
-        // Written in order (the stage calls in order); counted several at a time, so that one
-        // journal write covers several batches; acked strictly in order, each only once counted.
-        .mapAsync(COUNT_PARALLELISM, this::writeAndCount)
+        // Lines are written as soon as their batch is enriched, in order, whatever the counting
+        // is doing: a slow journal write (the database busy storing a snapshot, say) holds up
+        // the acks, not the output. The batches written while earlier ones wait for their counts
+        // gather into one count request (bounded by the prefetch window: the broker sends no
+        // more than that unacked). Acked strictly in order, each only once counted.
+        .map(this::write)
+        .batchWeighted(prefetch, outcomes -> (long) outcomes.size(), ArrayList::new, (gathered, outcomes) -> {
+          gathered.addAll(outcomes);
+          return gathered;
+        })
+        .mapAsync(COUNT_PARALLELISM, this::count)
         .mapAsync(1, this::settle)
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
@@ -202,34 +209,41 @@ public final class ProcessorStream {
   }
 
   /**
-   * Written out, then counted; acked after (see settle). An acked event is always in the output
-   * and the view, and no crash leaves an event counted but not written: only the lines of events
-   * the cluster had not counted are written (SPEC 5), and a crash between writing and counting
-   * writes a line again at the redelivery, which SPEC 5 allows.
+   * Writes the lines of the batch's events the cluster had not counted (SPEC 5: an id twice in
+   * the batch, a duplicate publish, is written once). They are counted after and acked after
+   * that (see count and settle): an acked event is always in the output and the view, and no
+   * crash leaves an event counted but not written; a crash between writing and counting writes
+   * a line again at the redelivery, which SPEC 5 allows. Without stdout nothing can be
+   * delivered: the stream fails, and the broker redelivers.
    */
-  private CompletionStage<List<Outcome>> writeAndCount(Processed batch) {
-    List<Outcome> processed = batch.outcomes().stream().filter(o -> o.enriched() != null).toList();
+  private List<Outcome> write(Processed batch) throws IOException {
     long[] toWrite = batch.unseen();
-    // An id twice in one batch (a duplicate publish) is written once.
     boolean[] done = new boolean[toWrite.length];
     List<EnrichedEvent> written = new ArrayList<>(toWrite.length);
-    for (Outcome o : processed) {
-      int i = Arrays.binarySearch(toWrite, o.enriched().event().id());
-      if (i >= 0 && !done[i]) {
-        done[i] = true;
-        written.add(o.enriched());
+    for (Outcome o : batch.outcomes()) {
+      if (o.enriched() != null) {
+        int i = Arrays.binarySearch(toWrite, o.enriched().event().id());
+        if (i >= 0 && !done[i]) {
+          done[i] = true;
+          written.add(o.enriched());
+        }
       }
     }
     try {
       output.write(written);
     } catch (IOException e) {
-      // Without stdout nothing can be delivered: stop, and let the broker redeliver.
-      return CompletableFuture.failedFuture(new IllegalStateException("cannot write to standard output: " + e.getMessage(), e));
+      throw new IOException("cannot write to standard output: " + e.getMessage(), e);
     }
     Instant now = clock.instant();
     written.forEach(e -> metrics.written(e.event().createdAt(), now));
+    return batch.outcomes();
+  }
+
+  /** Has the enriched events of one or more written batches counted; their outcomes once counted. */
+  private CompletionStage<List<Outcome>> count(List<Outcome> outcomes) {
+    List<Outcome> processed = outcomes.stream().filter(o -> o.enriched() != null).toList();
     if (processed.isEmpty()) {
-      return CompletableFuture.completedFuture(batch.outcomes());
+      return CompletableFuture.completedFuture(outcomes);
     }
     Entries.Builder entries = Entries.builder(processed.size());
     processed.forEach(o -> entries.add(o.enriched().event(), o.enriched().amountEurCents()));
@@ -237,7 +251,7 @@ public final class ProcessorStream {
     return untilAnswered("counting a batch", counted.size(),
         () -> AskPattern.<ViewKeeper.Command, ViewKeeper.Counted>ask(keeper, replyTo -> new ViewKeeper.Count(counted, replyTo),
             KEEPER_TIMEOUT, system.scheduler()))
-        .thenApply(c -> batch.outcomes());
+        .thenApply(c -> outcomes);
   }
 
   /**

@@ -94,25 +94,72 @@ final class RecentIds implements CountedIds {
     return n == ids.length ? fresh : Arrays.copyOf(fresh, n);
   }
 
-  /** A generation as a snapshot keeps it: when it began, and its ids encoded by {@link IdCodec}. */
-  record Stored(long startMillis, int size, byte[] ids) implements casino.cluster.CborSerializable {}
+  /**
+   * A generation as a snapshot keeps it: when it began, and its ids encoded by {@link IdCodec}.
+   * Made on the keeper's thread from a copy of the ids; the encoding (a sort of up to millions
+   * of ids: tens of milliseconds) is left to whoever reads {@code ids} first, the snapshot
+   * store's serializer, so that a snapshot does not hold up the keeper or the readers of
+   * {@link CountedIds}. Once encoded, a closed generation keeps its encoding for the next snapshots.
+   */
+  static final class Stored implements casino.cluster.CborSerializable {
+    private final long startMillis;
+    private final int size;
+    private byte[] ids;
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    private long[] unencoded;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    Stored(@com.fasterxml.jackson.annotation.JsonProperty("startMillis") long startMillis,
+        @com.fasterxml.jackson.annotation.JsonProperty("size") int size,
+        @com.fasterxml.jackson.annotation.JsonProperty("ids") byte[] ids) {
+      this.startMillis = startMillis;
+      this.size = size;
+      this.ids = ids;
+    }
+
+    private Stored(long startMillis, long[] unencoded) {
+      this.startMillis = startMillis;
+      this.size = unencoded.length;
+      this.unencoded = unencoded;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonProperty("startMillis")
+    long startMillis() {
+      return startMillis;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonProperty("size")
+    int size() {
+      return size;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonProperty("ids")
+    synchronized byte[] ids() {
+      if (ids == null) {
+        ids = IdCodec.encode(unencoded);
+        unencoded = null;
+      }
+      return ids;
+    }
+  }
 
   /**
-   * Every generation for a snapshot. A generation that no longer takes ids is encoded once and
-   * the encoding kept with it: a snapshot then encodes only the newest one.
+   * Every generation for a snapshot, its ids copied (under the lock, so a few milliseconds even
+   * for millions) and encoded later (see {@link Stored}). A generation that no longer takes ids
+   * is copied once and its stored form kept.
    */
   synchronized java.util.List<Stored> export() {
     java.util.List<Stored> stored = new java.util.ArrayList<>(generations.size());
     Generation newest = generations.peekLast();
     for (Generation g : generations) {
-      byte[] encoded = g.encoded;
-      if (encoded == null) {
-        encoded = IdCodec.encode(g.ids.toArray());
+      Stored s = g.stored;
+      if (s == null) {
+        s = new Stored(g.start.toEpochMilli(), g.ids.toArray());
         if (g != newest) {
-          g.encoded = encoded;
+          g.stored = s;
         }
       }
-      stored.add(new Stored(g.start.toEpochMilli(), g.ids.size(), encoded));
+      stored.add(s);
     }
     return stored;
   }
@@ -131,7 +178,7 @@ final class RecentIds implements CountedIds {
     int i = 0;
     for (Generation g : ids.generations) {
       if (++i < stored.size()) {
-        g.encoded = stored.get(i - 1).ids();
+        g.stored = stored.get(i - 1);
       }
     }
     ids.droppedEarly = droppedEarly;
@@ -145,8 +192,8 @@ final class RecentIds implements CountedIds {
   private static final class Generation {
     final Instant start;
     final LongSet ids = new LongSet();
-    /** Set once the generation is closed and was encoded for a snapshot. */
-    byte[] encoded;
+    /** Set once the generation is closed and was stored for a snapshot. */
+    Stored stored;
 
     Generation(Instant start) {
       this.start = start;
