@@ -8,6 +8,7 @@ import casino.publish.EventGenerator;
 import casino.publish.IdGenerator;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
+import casino.testing.Scrape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -61,6 +62,7 @@ public final class ProcessorBenchmark {
       try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(rabbit, api))) {
         processorRate = drainRate(processor, warmup, messages);
         System.out.printf(Locale.ROOT, "processor (full enrichment): %.0f/s (last %d of %d)%n", processorRate, messages, warmup + messages);
+        journalWrites(processor);
         slow = latencies(channel, queue, processor, 1_000, latencySeconds);
         report(slow, 1_000, latencySeconds);
         // Above the rate from which batches linger (PROCESSOR_LINGER_FROM_RATE): what it costs.
@@ -92,6 +94,15 @@ public final class ProcessorBenchmark {
     double rate = SourceBenchmark.rate(messages, SourceBenchmark.plainLoop(rabbit, queue, warmup, messages));
     System.out.printf(Locale.ROOT, "plain consume+ack: %.0f/s (last %d of %d)%n", rate, messages, warmup + messages);
     return rate;
+  }
+
+  /** How many journal writes of the view the drain took, and how many events each covered. */
+  private static void journalWrites(ProcessorProcess processor) throws Exception {
+    Scrape metrics = Scrape.of(processor.get("/metrics").body());
+    double writes = metrics.value("casino_view_write_seconds_count");
+    System.out.printf(Locale.ROOT, "view journal writes: %.0f, %.0f events and %.1f batches each on average, %.1f ms each%n",
+        writes, metrics.value("casino_view_write_events_sum") / writes, metrics.value("casino_view_write_batches_sum") / writes,
+        metrics.value("casino_view_write_seconds_sum") * 1000 / writes);
   }
 
   private static void report(List<Long> latencies, int perSecond, int seconds) {
