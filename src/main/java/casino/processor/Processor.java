@@ -3,7 +3,6 @@ package casino.processor;
 import casino.cluster.Membership;
 import casino.broker.QueueDepth;
 import casino.config.Settings;
-import casino.deadletter.DeadLetterDepth;
 import casino.deadletter.DeadLetters;
 import casino.enrich.Enricher;
 import casino.enrich.Worker;
@@ -140,10 +139,13 @@ public final class Processor {
         blocking, READINESS_TIMEOUT);
     Cancellable checking = readiness.start(system.scheduler(), READINESS_INTERVAL, system.executionContext());
     ManagementReadiness.serve(Adapter.toClassic(system), readiness::results);
-    DeadLetterDepth deadLetterDepth = new DeadLetterDepth(settings.rabbit(), clock, DEAD_LETTER_DEPTH_FRESH);
-    Cancellable readingDeadLetters = deadLetterDepth.start(system.scheduler(), READINESS_INTERVAL, blocking);
+    QueueDepth deadLetterDepth = new QueueDepth(settings.rabbit(), settings.rabbit().deadLetterQueue(), clock,
+        DEAD_LETTER_DEPTH_FRESH);
+    Cancellable readingDeadLetters = deadLetterDepth.start(system.scheduler(), READINESS_INTERVAL, blocking,
+        system.executionContext());
     Cluster cluster = Cluster.get(system);
-    QueueDepth queueDepth = new QueueDepth(settings.rabbit(), settings.rabbit().eventsQueue());
+    QueueDepth queueDepth = new QueueDepth(settings.rabbit(), settings.rabbit().eventsQueue(), clock,
+        QUEUE_DEPTH_INTERVAL.multipliedBy(3));
     Cancellable depthReading = queueDepth.start(system.scheduler(), QUEUE_DEPTH_INTERVAL, blocking, system.executionContext());
     metrics.eventsQueue(queueDepth::messages, source::unacked);
     metrics.readiness(readiness::results);

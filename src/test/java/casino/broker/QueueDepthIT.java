@@ -3,6 +3,7 @@ package casino.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import casino.testing.MovingClock;
 import casino.testing.TestBroker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -12,12 +13,13 @@ import org.junit.jupiter.api.Test;
 /** The events queue's depth as the metrics show it, read from the real broker. */
 class QueueDepthIT {
   private TestBroker broker;
+  private final MovingClock clock = new MovingClock(java.time.Instant.parse("2026-06-01T12:00:00Z"));
   private QueueDepth depth;
 
   @BeforeEach
   void start() throws Exception {
     broker = new TestBroker("depth");
-    depth = new QueueDepth(broker.settings(), broker.settings().eventsQueue());
+    depth = new QueueDepth(broker.settings(), broker.settings().eventsQueue(), clock, Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -51,6 +53,20 @@ class QueueDepthIT {
     broker.awaitDepth(broker.settings().eventsQueue(), 1, Duration.ofSeconds(5));
     depth.read();
     assertEquals(1, depth.messages());
+  }
+
+  @Test
+  void aReadingOlderThanItsFreshnessIsUnknown() throws Exception {
+    broker.publish(new byte[] {1});
+    broker.awaitDepth(broker.settings().eventsQueue(), 1, Duration.ofSeconds(5));
+    depth.read();
+    assertEquals(1, depth.messages());
+    assertEquals(java.util.OptionalLong.of(1), depth.current());
+
+    clock.advance(Duration.ofSeconds(5));   // no reading since: a broker that stopped answering
+
+    assertTrue(Double.isNaN(depth.messages()));
+    assertEquals(java.util.OptionalLong.empty(), depth.current());
   }
 
   @Test

@@ -8,12 +8,11 @@ import casino.domain.EventType;
 import casino.domain.Money;
 import casino.players.PlayerDirectory;
 import casino.quotes.Quotes;
+import casino.testing.MovingClock;
 import casino.testing.TestSchema;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,33 +64,5 @@ class QuoteFreshnessIT {
 
     assertEquals(2, handedOut.size(), "the expired quotes were refused and fresh ones asked for");
     assertEquals(200L, results.get(0).enriched().amountEurCents(), "converted at the fresh quote 4, not the expired 2");
-  }
-
-  /** A clock that moves only when told. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
