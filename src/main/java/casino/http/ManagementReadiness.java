@@ -35,7 +35,7 @@ public final class ManagementReadiness implements Supplier<CompletionStage<Boole
   public CompletionStage<Boolean> get() {
     Supplier<Map<String, Boolean>> checks = results.checks.get();
     return CompletableFuture.completedFuture(
-        checks != null && checks.get().values().stream().allMatch(Boolean::booleanValue));
+        checks != null && Readiness.allPassed(checks.get()));
   }
 
   static final class Results implements Extension {

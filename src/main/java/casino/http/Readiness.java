@@ -43,6 +43,11 @@ public final class Readiness {
     checks.forEach(Check::start);
   }
 
+  /** Whether every check of {@code results} passed: the node is ready. */
+  public static boolean allPassed(Map<String, Boolean> results) {
+    return results.values().stream().allMatch(Boolean::booleanValue);
+  }
+
   /** The last result of each check, in order. */
   public Map<String, Boolean> results() {
     Map<String, Boolean> results = new LinkedHashMap<>();

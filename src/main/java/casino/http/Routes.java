@@ -167,7 +167,7 @@ public final class Routes extends AllDirectives {
   private Route ready() {
     Map<String, Boolean> checks = readiness.get();
     ObjectNode body = JSON.createObjectNode();
-    boolean all = checks.values().stream().allMatch(Boolean::booleanValue);
+    boolean all = Readiness.allPassed(checks);
     body.put("status", all ? "ready" : "not ready");
     checks.forEach(body::put);
     return json(all ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);

@@ -139,15 +139,15 @@ public final class ProcessorStream {
       }
     }
     List<CasinoEvent> events = decoded.stream().filter(Objects::nonNull).toList();
+    long[] eventIds = events.stream().mapToLong(CasinoEvent::id).toArray();
     CompletionStage<long[]> unseen = events.isEmpty() ? CompletableFuture.completedFuture(new long[0])
         : untilAnswered("asking which events are counted", events.size(),
-            () -> AskPattern.<ViewKeeper.Command, ViewKeeper.UnseenIds>ask(keeper,
-                replyTo -> new ViewKeeper.Unseen(events.stream().mapToLong(CasinoEvent::id).toArray(), replyTo),
+            () -> AskPattern.<ViewKeeper.Command, ViewKeeper.UnseenIds>ask(keeper, replyTo -> new ViewKeeper.Unseen(eventIds, replyTo),
                 KEEPER_TIMEOUT, system.scheduler()))
             .thenApply(answer -> {
-              long[] ids = answer.ids().clone();
-              Arrays.sort(ids);
-              return ids;
+              long[] fresh = answer.ids();   // an array of this answer's own: sorted in place
+              Arrays.sort(fresh);
+              return fresh;
             });
     CompletionStage<List<Enricher.Result>> enriched =
         events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : enrich(events);
