@@ -43,7 +43,8 @@ public record Settings(
           new Http(c.getString("http.host"), port(c, "http.port")),
           new Processor(
               positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
-              notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0)),
+              notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0),
+              notNegative(c, "processor.count-gather")),
           Cluster.from(c.getConfig("cluster")),
           Publisher.from(c.getConfig("publisher")),
           View.from(c.getConfig("view")));
@@ -216,9 +217,11 @@ public record Settings(
 
   /**
    * {@code batchLinger}: how long a batch may wait for more events while they arrive at least
-   * {@code lingerFromRate} a second (zero: never).
+   * {@code lingerFromRate} a second (zero: never). {@code countGather}: how long written batches
+   * gather before they are counted and acked together (zero: only while a count is under way).
    */
-  public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate) {}
+  public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate,
+      Duration countGather) {}
 
   /**
    * How a node finds the others: {@code seedNodes} (an empty list: a cluster of its own), or

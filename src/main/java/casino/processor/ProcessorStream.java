@@ -31,10 +31,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
@@ -106,14 +108,10 @@ public final class ProcessorStream {
         .mapAsync(WORKER_PARALLELISM, this::process)
         // Lines are written as soon as their batch is enriched, in order, whatever the counting
         // is doing: a slow journal write (the database busy storing a snapshot, say) holds up
-        // the acks, not the output. The batches written while earlier ones wait for their counts
-        // gather into one count request (bounded by the prefetch window: the broker sends no
-        // more than that unacked). Acked strictly in order, each only once counted.
+        // the acks, not the output. Written batches gather into one count request (see
+        // gathered). Acked strictly in order, each only once counted.
         .map(this::write)
-        .batchWeighted(prefetch, outcomes -> (long) outcomes.size(), ArrayList::new, (gathered, outcomes) -> {
-          gathered.addAll(outcomes);
-          return gathered;
-        })
+        .via(gathered(prefetch, processor.countGather()))
         .mapAsync(COUNT_PARALLELISM, this::count)
         .mapAsync(1, this::settle)
         .toMat(Sink.ignore(), Keep.both())
@@ -237,6 +235,34 @@ public final class ProcessorStream {
     Instant now = clock.instant();
     written.forEach(e -> metrics.written(e.event().createdAt(), now));
     return batch.outcomes();
+  }
+
+  /**
+   * Written batches, gathered for counting: for {@code gather} from the first (their lines are
+   * out already, so this delays only their acks, and saves the count request, journal write and
+   * ack that each small batch would cost at moderate rates), and in any case while the counts
+   * before them are under way; at most {@code maxEvents} (the prefetch window: the broker sends
+   * no more unacked).
+   */
+  private static Flow<List<Outcome>, List<Outcome>, NotUsed> gathered(int maxEvents, Duration gather) {
+    if (gather.isZero()) {
+      return Flow.<List<Outcome>>create().batchWeighted(maxEvents, outcomes -> (long) outcomes.size(), ArrayList::new,
+          (all, outcomes) -> {
+            all.addAll(outcomes);
+            return all;
+          });
+    }
+    return Flow.<List<Outcome>>create().groupedWeightedWithin(maxEvents, outcomes -> (long) outcomes.size(), gather)
+        .map(ProcessorStream::concatenated);
+  }
+
+  private static List<Outcome> concatenated(List<List<Outcome>> batches) {
+    if (batches.size() == 1) {
+      return batches.get(0);
+    }
+    List<Outcome> all = new ArrayList<>(batches.stream().mapToInt(List::size).sum());
+    batches.forEach(all::addAll);
+    return all;
   }
 
   /** Has the enriched events of one or more written batches counted; their outcomes once counted. */

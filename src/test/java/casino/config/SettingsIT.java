@@ -61,9 +61,11 @@ class SettingsIT {
         "ENRICHMENT_TIMEOUT", "7s",
         "PROCESSOR_WORKERS", "3",
         "PROCESSOR_BATCH_LINGER", "0s",
-        "PROCESSOR_LINGER_FROM_RATE", "12000"));
+        "PROCESSOR_LINGER_FROM_RATE", "12000",
+        "PROCESSOR_COUNT_GATHER", "0s"));
 
-    assertTrue(out.contains("Processor[enrichmentTimeout=PT7S, workers=3, batchLinger=PT0S, lingerFromRate=12000]"), out);
+    assertTrue(out.contains("Processor[enrichmentTimeout=PT7S, workers=3, batchLinger=PT0S, lingerFromRate=12000, countGather=PT0S]"),
+        out);
   }
 
   @Test
@@ -72,7 +74,7 @@ class SettingsIT {
 
     assertTrue(out.contains("eventsQueue=events, deadLetterQueue=dead_letter"), out);
     assertTrue(out.contains("port=3000"), out);
-    assertTrue(out.contains("batchLinger=PT0.005S, lingerFromRate=5000"), out);
+    assertTrue(out.contains("batchLinger=PT0.005S, lingerFromRate=5000, countGather=PT0.02S"), out);
     assertTrue(out.contains("Cluster[discovery=SEED_NODES, seedNodes=[]"), out);
     assertTrue(out.contains("Tls[enabled=false"), out);
   }

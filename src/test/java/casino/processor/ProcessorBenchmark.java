@@ -7,6 +7,7 @@ import casino.ingest.SourceBenchmark;
 import casino.publish.EventGenerator;
 import casino.publish.IdGenerator;
 import casino.quotes.SimulatedRatesApi;
+import casino.testing.CpuUse;
 import casino.testing.ProcessorProcess;
 import casino.testing.Scrape;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class ProcessorBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SETTLE_SECONDS = 3;
+  /** The latency target at 1,000 events/s (p99); seconds with slower events are listed. */
+  private static final long SLOW_MS = 25;
+  private static final int CPU_EVERY_SECONDS = 5;
 
   public static void main(String[] args) throws Exception {
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -62,9 +66,10 @@ public final class ProcessorBenchmark {
       try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(rabbit, api))) {
         processorRate = drainRate(processor, warmup, messages);
         System.out.printf(Locale.ROOT, "processor (full enrichment): %.0f/s (last %d of %d)%n", processorRate, messages, warmup + messages);
-        journalWrites(processor);
+        double[] writes = journalWrites(processor, "during the drain", null);
         slow = latencies(channel, queue, processor, 1_000, latencySeconds);
         report(slow, 1_000, latencySeconds);
+        writes = journalWrites(processor, "at 1,000/s", writes);
         // Above the rate from which batches linger (PROCESSOR_LINGER_FROM_RATE): what it costs.
         // Meanwhile /ready is asked every 50 ms, as a load balancer would (SPEC 10: under 10 ms).
         try (ReadyTimes ready = ReadyTimes.asking(processor)) {
@@ -72,6 +77,7 @@ public final class ProcessorBenchmark {
           readyTimes = ready.stop();
         }
         report(fast, 10_000, latencySeconds);
+        journalWrites(processor, "at 10,000/s", writes);
         System.out.printf(Locale.ROOT, "/ready at 10,000/s: %d answers, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
             readyTimes.size(), percentile(readyTimes, 50) / 1e3, percentile(readyTimes, 99) / 1e3,
             percentile(readyTimes, 100) / 1e3);
@@ -96,13 +102,20 @@ public final class ProcessorBenchmark {
     return rate;
   }
 
-  /** How many journal writes of the view the drain took, and how many events each covered. */
-  private static void journalWrites(ProcessorProcess processor) throws Exception {
+  /**
+   * How many journal writes of the view were made since {@code before} (the figures of an
+   * earlier call, or null), and how many events and count requests each covered; returns the
+   * totals so far.
+   */
+  private static double[] journalWrites(ProcessorProcess processor, String during, double[] before) throws Exception {
     Scrape metrics = Scrape.of(processor.get("/metrics").body());
-    double writes = metrics.value("casino_view_write_seconds_count");
-    System.out.printf(Locale.ROOT, "view journal writes: %.0f, %.0f events and %.1f batches each on average, %.1f ms each%n",
-        writes, metrics.value("casino_view_write_events_sum") / writes, metrics.value("casino_view_write_batches_sum") / writes,
-        metrics.value("casino_view_write_seconds_sum") * 1000 / writes);
+    double[] now = {metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
+        metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum")};
+    double[] since = before == null ? now : new double[] {now[0] - before[0], now[1] - before[1], now[2] - before[2],
+        now[3] - before[3]};
+    System.out.printf(Locale.ROOT, "view journal writes %s: %.0f, %.0f events and %.1f count requests each on average, %.1f ms each%n",
+        during, since[0], since[1] / since[0], since[2] / since[0], since[3] * 1000 / since[0]);
+    return now;
   }
 
   private static void report(List<Long> latencies, int perSecond, int seconds) {
@@ -122,12 +135,16 @@ public final class ProcessorBenchmark {
     long count = 0;
     long previous = 0;
     long previousAt = System.nanoTime();
+    Duration cpuAtStart = Duration.ZERO;
+    CpuUse machineAtStart = null;
     while (count < total) {
       count = processor.materialized().get("events_total").asLong();
       long now = System.nanoTime();
       if (start == 0 && count >= warmup) {
         start = now;
         startCount = count;
+        cpuAtStart = processor.cpuTime();
+        machineAtStart = CpuUse.now();
       }
       double perNano = Math.max(1e-6, (count - previous) / (double) Math.max(1, now - previousAt));
       previous = count;
@@ -136,7 +153,14 @@ public final class ProcessorBenchmark {
       long untilNext = (long) ((next - count) / perNano / 1_000_000);
       Thread.sleep(Math.max(5, Math.min(250, untilNext / 2)));
     }
-    return (count - startCount) / ((System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // CPU per event is steadier than the rate on a shared machine: it does not depend on how
+    // fast the broker delivers, only on what the processor does with each event.
+    double cpuSeconds = (processor.cpuTime().toNanos() - cpuAtStart.toNanos()) / 1e9;
+    System.out.printf(Locale.ROOT, "processor CPU while timed: %.1f us per event, %.2f cores%n",
+        cpuSeconds * 1e6 / (count - startCount), cpuSeconds / seconds);
+    System.out.println("cores while timed: " + CpuUse.now().since(machineAtStart, labels(processor)));
+    return (count - startCount) / seconds;
   }
 
   /**
@@ -149,10 +173,16 @@ public final class ProcessorBenchmark {
     EventGenerator generator = new EventGenerator(new IdGenerator(62, Clock.systemUTC()), new SplittableRandom(), Clock.systemUTC());
     Path out = processor.stdoutFile();
     List<Long> latencies = new ArrayList<>();
+    CpuUse machineAtStart = null;
+    List<Duration> cpuBySeconds = new ArrayList<>();
+    // Per second of the measured part: events, the slowest, and how many took over SLOW_MS.
+    java.util.TreeMap<Long, long[]> bySecond = new java.util.TreeMap<>();
+    Instant startedAt;
     try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "r")) {
       file.seek(file.length());
       StringBuilder partial = new StringBuilder();
       long start = System.nanoTime();
+      startedAt = Instant.now();
       long settling = (long) SETTLE_SECONDS * perSecond;
       long measured = (long) seconds * perSecond;
       long total = settling + measured;
@@ -178,13 +208,44 @@ public final class ProcessorBenchmark {
           if (read++ < settling) {
             continue;
           }
+          if (machineAtStart == null) {
+            machineAtStart = CpuUse.now();
+          }
           Instant created = Instant.parse(JSON.readTree(line).get("created_at").asText());
-          latencies.add(Duration.between(created, now).toMillis());
+          long latency = Duration.between(created, now).toMillis();
+          latencies.add(latency);
+          long[] second = bySecond.computeIfAbsent((System.nanoTime() - start) / 1_000_000_000L, k -> new long[3]);
+          second[0]++;
+          second[1] = Math.max(second[1], latency);
+          second[2] += latency > SLOW_MS ? 1 : 0;
+        }
+        long elapsedSeconds = (System.nanoTime() - start) / 1_000_000_000L;
+        if (elapsedSeconds >= cpuBySeconds.size() * CPU_EVERY_SECONDS) {
+          cpuBySeconds.add(processor.cpuTime());
         }
         LockSupport.parkNanos(200_000);
       }
     }
+    System.out.printf(Locale.ROOT, "cores at %d/s: %s%n", perSecond, CpuUse.now().since(machineAtStart, labels(processor)));
+    StringBuilder cores = new StringBuilder();
+    for (int i = 1; i < cpuBySeconds.size(); i++) {
+      cores.append(String.format(Locale.ROOT, " %.2f",
+          cpuBySeconds.get(i).minus(cpuBySeconds.get(i - 1)).toNanos() / 1e9 / CPU_EVERY_SECONDS));
+    }
+    System.out.printf(Locale.ROOT, "processor cores at %d/s, every %d s from the start:%s%n", perSecond, CPU_EVERY_SECONDS, cores);
+    StringBuilder slow = new StringBuilder();
+    bySecond.forEach((second, figures) -> {
+      if (figures[2] > 0) {
+        slow.append(String.format(Locale.ROOT, " %ds:%d/%d<=%dms", second, figures[2], figures[0], figures[1]));
+      }
+    });
+    System.out.printf(Locale.ROOT, "seconds from %s with events over %d ms (second:over/all<=slowest):%s%n", startedAt,
+        SLOW_MS, slow.length() == 0 ? " none" : slow);
     return latencies;
+  }
+
+  private static java.util.Map<Long, String> labels(ProcessorProcess processor) {
+    return java.util.Map.of(processor.pid(), "processor", ProcessHandle.current().pid(), "benchmark");
   }
 
   /** Asks the processor's /ready every 50 ms on a thread of its own; each answer's time in microseconds. */
