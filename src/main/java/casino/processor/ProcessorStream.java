@@ -245,15 +245,15 @@ public final class ProcessorStream {
    * no more unacked).
    */
   private static Flow<List<Outcome>, List<Outcome>, NotUsed> gathered(int maxEvents, Duration gather) {
-    if (gather.isZero()) {
-      return Flow.<List<Outcome>>create().batchWeighted(maxEvents, outcomes -> (long) outcomes.size(), ArrayList::new,
-          (all, outcomes) -> {
-            all.addAll(outcomes);
-            return all;
-          });
-    }
-    return Flow.<List<Outcome>>create().groupedWeightedWithin(maxEvents, outcomes -> (long) outcomes.size(), gather)
-        .map(ProcessorStream::concatenated);
+    Flow<List<Outcome>, List<Outcome>, NotUsed> written = Flow.create();
+    Flow<List<Outcome>, List<List<Outcome>>, NotUsed> groups = gather.isZero()
+        ? written.batchWeighted(maxEvents, outcomes -> (long) outcomes.size(), first -> new ArrayList<>(List.of(first)),
+            (all, outcomes) -> {
+              all.add(outcomes);
+              return all;
+            })
+        : written.groupedWeightedWithin(maxEvents, outcomes -> (long) outcomes.size(), gather);
+    return groups.map(ProcessorStream::concatenated);
   }
 
   private static List<Outcome> concatenated(List<List<Outcome>> batches) {

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -66,7 +68,7 @@ public final class ProcessorBenchmark {
       try (ProcessorProcess processor = ProcessorProcess.start(ProcessorProcess.environment(rabbit, api))) {
         processorRate = drainRate(processor, warmup, messages);
         System.out.printf(Locale.ROOT, "processor (full enrichment): %.0f/s (last %d of %d)%n", processorRate, messages, warmup + messages);
-        double[] writes = journalWrites(processor, "during the drain", null);
+        JournalWrites writes = journalWrites(processor, "during the drain", null);
         slow = latencies(channel, queue, processor, 1_000, latencySeconds);
         report(slow, 1_000, latencySeconds);
         writes = journalWrites(processor, "at 1,000/s", writes);
@@ -102,19 +104,27 @@ public final class ProcessorBenchmark {
     return rate;
   }
 
-  /**
-   * How many journal writes of the view were made since {@code before} (the figures of an
-   * earlier call, or null), and how many events and count requests each covered; returns the
-   * totals so far.
-   */
-  private static double[] journalWrites(ProcessorProcess processor, String during, double[] before) throws Exception {
-    Scrape metrics = Scrape.of(processor.get("/metrics").body());
-    double[] now = {metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
-        metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum")};
-    double[] since = before == null ? now : new double[] {now[0] - before[0], now[1] - before[1], now[2] - before[2],
-        now[3] - before[3]};
+  /** The view's journal writes so far, from the processor's metrics: how many, and their events, count requests and time. */
+  private record JournalWrites(double writes, double events, double requests, double seconds) {
+    static JournalWrites of(ProcessorProcess processor) throws Exception {
+      Scrape metrics = Scrape.of(processor.get("/metrics").body());
+      return new JournalWrites(metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
+          metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum"));
+    }
+
+    JournalWrites minus(JournalWrites before) {
+      return new JournalWrites(writes - before.writes, events - before.events, requests - before.requests,
+          seconds - before.seconds);
+    }
+  }
+
+  /** Prints the journal writes made since {@code before} (null: since the start); returns those so far. */
+  private static JournalWrites journalWrites(ProcessorProcess processor, String during, JournalWrites before) throws Exception {
+    JournalWrites now = JournalWrites.of(processor);
+    JournalWrites since = before == null ? now : now.minus(before);
     System.out.printf(Locale.ROOT, "view journal writes %s: %.0f, %.0f events and %.1f count requests each on average, %.1f ms each%n",
-        during, since[0], since[1] / since[0], since[2] / since[0], since[3] * 1000 / since[0]);
+        during, since.writes(), since.events() / since.writes(), since.requests() / since.writes(),
+        since.seconds() * 1000 / since.writes());
     return now;
   }
 
@@ -135,16 +145,14 @@ public final class ProcessorBenchmark {
     long count = 0;
     long previous = 0;
     long previousAt = System.nanoTime();
-    Duration cpuAtStart = Duration.ZERO;
-    CpuUse machineAtStart = null;
+    CpuUse cpuAtStart = null;
     while (count < total) {
       count = processor.materialized().get("events_total").asLong();
       long now = System.nanoTime();
       if (start == 0 && count >= warmup) {
         start = now;
         startCount = count;
-        cpuAtStart = processor.cpuTime();
-        machineAtStart = CpuUse.now();
+        cpuAtStart = CpuUse.now();
       }
       double perNano = Math.max(1e-6, (count - previous) / (double) Math.max(1, now - previousAt));
       previous = count;
@@ -156,10 +164,11 @@ public final class ProcessorBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     // CPU per event is steadier than the rate on a shared machine: it does not depend on how
     // fast the broker delivers, only on what the processor does with each event.
-    double cpuSeconds = (processor.cpuTime().toNanos() - cpuAtStart.toNanos()) / 1e9;
+    CpuUse cpuAtEnd = CpuUse.now();
+    double cpuSeconds = cpuAtEnd.seconds(cpuAtStart, processor.pid());
     System.out.printf(Locale.ROOT, "processor CPU while timed: %.1f us per event, %.2f cores%n",
         cpuSeconds * 1e6 / (count - startCount), cpuSeconds / seconds);
-    System.out.println("cores while timed: " + CpuUse.now().since(machineAtStart, labels(processor)));
+    System.out.println("cores while timed: " + cpuAtEnd.since(cpuAtStart, labels(processor)));
     return (count - startCount) / seconds;
   }
 
@@ -173,10 +182,11 @@ public final class ProcessorBenchmark {
     EventGenerator generator = new EventGenerator(new IdGenerator(62, Clock.systemUTC()), new SplittableRandom(), Clock.systemUTC());
     Path out = processor.stdoutFile();
     List<Long> latencies = new ArrayList<>();
-    CpuUse machineAtStart = null;
-    List<Duration> cpuBySeconds = new ArrayList<>();
+    CpuUse measuredFrom = null;
+    // Readings every CPU_EVERY_SECONDS from the start, for the processor's cores over time.
+    List<CpuUse> cpuBySeconds = new ArrayList<>();
     // Per second of the measured part: events, the slowest, and how many took over SLOW_MS.
-    java.util.TreeMap<Long, long[]> bySecond = new java.util.TreeMap<>();
+    TreeMap<Long, long[]> bySecond = new TreeMap<>();
     Instant startedAt;
     try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "r")) {
       file.seek(file.length());
@@ -208,8 +218,8 @@ public final class ProcessorBenchmark {
           if (read++ < settling) {
             continue;
           }
-          if (machineAtStart == null) {
-            machineAtStart = CpuUse.now();
+          if (measuredFrom == null) {
+            measuredFrom = CpuUse.now();
           }
           Instant created = Instant.parse(JSON.readTree(line).get("created_at").asText());
           long latency = Duration.between(created, now).toMillis();
@@ -221,16 +231,16 @@ public final class ProcessorBenchmark {
         }
         long elapsedSeconds = (System.nanoTime() - start) / 1_000_000_000L;
         if (elapsedSeconds >= cpuBySeconds.size() * CPU_EVERY_SECONDS) {
-          cpuBySeconds.add(processor.cpuTime());
+          cpuBySeconds.add(CpuUse.now());
         }
         LockSupport.parkNanos(200_000);
       }
     }
-    System.out.printf(Locale.ROOT, "cores at %d/s: %s%n", perSecond, CpuUse.now().since(machineAtStart, labels(processor)));
+    System.out.printf(Locale.ROOT, "cores at %d/s: %s%n", perSecond, CpuUse.now().since(measuredFrom, labels(processor)));
     StringBuilder cores = new StringBuilder();
     for (int i = 1; i < cpuBySeconds.size(); i++) {
       cores.append(String.format(Locale.ROOT, " %.2f",
-          cpuBySeconds.get(i).minus(cpuBySeconds.get(i - 1)).toNanos() / 1e9 / CPU_EVERY_SECONDS));
+          cpuBySeconds.get(i).seconds(cpuBySeconds.get(i - 1), processor.pid()) / CPU_EVERY_SECONDS));
     }
     System.out.printf(Locale.ROOT, "processor cores at %d/s, every %d s from the start:%s%n", perSecond, CPU_EVERY_SECONDS, cores);
     StringBuilder slow = new StringBuilder();
@@ -244,8 +254,8 @@ public final class ProcessorBenchmark {
     return latencies;
   }
 
-  private static java.util.Map<Long, String> labels(ProcessorProcess processor) {
-    return java.util.Map.of(processor.pid(), "processor", ProcessHandle.current().pid(), "benchmark");
+  private static Map<Long, String> labels(ProcessorProcess processor) {
+    return Map.of(processor.pid(), "processor", ProcessHandle.current().pid(), "benchmark");
   }
 
   /** Asks the processor's /ready every 50 ms on a thread of its own; each answer's time in microseconds. */

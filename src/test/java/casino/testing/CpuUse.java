@@ -51,6 +51,11 @@ public final class CpuUse {
     return new CpuUse(names, ticks, System.nanoTime());
   }
 
+  /** CPU seconds (user and system) that process {@code pid} used since {@code earlier}. */
+  public double seconds(CpuUse earlier, long pid) {
+    return (ticks.getOrDefault(pid, 0L) - earlier.ticks.getOrDefault(pid, 0L)) / TICKS;
+  }
+
   /**
    * Cores used since {@code earlier}, by command name; {@code labels} names particular pids
    * (the processor's JVM, say) instead of their command. Busiest first, those under 0.01 left out.

@@ -186,16 +186,11 @@ public final class ProcessorProcess implements AutoCloseable {
     return freePorts(1)[0];
   }
 
-  /** Waits until {@code /ready} answers 200 (broker, Redis, database, and the cluster's view). */
   public long pid() {
     return process.pid();
   }
 
-  /** The CPU time the processor's JVM has used so far (user and system). */
-  public Duration cpuTime() {
-    return process.process().toHandle().info().totalCpuDuration().orElseThrow();
-  }
-
+  /** Waits until {@code /ready} answers 200 (broker, Redis, database, and the cluster's view). */
   public void awaitReady(Duration timeout) throws Exception {
     await("/ready", timeout);
   }
