@@ -104,17 +104,22 @@ public final class ProcessorBenchmark {
     return rate;
   }
 
-  /** The view's journal writes so far, from the processor's metrics: how many, and their events, count requests and time. */
-  private record JournalWrites(double writes, double events, double requests, double seconds) {
+  /**
+   * The view's journal writes so far, from the processor's metrics: how many, and their events,
+   * count requests and time; and the threads the processor has started (a thread per callback
+   * is what a future's default executor costs on 2 cores, see SameThread).
+   */
+  private record JournalWrites(double writes, double events, double requests, double seconds, double threadsStarted) {
     static JournalWrites of(ProcessorProcess processor) throws Exception {
       Scrape metrics = Scrape.of(processor.get("/metrics").body());
       return new JournalWrites(metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
-          metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum"));
+          metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum"),
+          metrics.value("jvm_threads_started_threads_total"));
     }
 
     JournalWrites minus(JournalWrites before) {
       return new JournalWrites(writes - before.writes, events - before.events, requests - before.requests,
-          seconds - before.seconds);
+          seconds - before.seconds, threadsStarted - before.threadsStarted);
     }
   }
 
@@ -125,6 +130,7 @@ public final class ProcessorBenchmark {
     System.out.printf(Locale.ROOT, "view journal writes %s: %.0f, %.0f events and %.1f count requests each on average, %.1f ms each%n",
         during, since.writes(), since.events() / since.writes(), since.requests() / since.writes(),
         since.seconds() * 1000 / since.writes());
+    System.out.printf(Locale.ROOT, "threads the processor started %s: %.0f%n", during, since.threadsStarted());
     return now;
   }
 
