@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 /**
  * CPU used by every process of this machine between two readings, grouped by command name
  * (Linux's /proc): where the cores went while a benchmark ran (the processor, the broker, the
- * database, the benchmark itself).
+ * database, the benchmark itself); and the machine's cores that no process is charged with: idle,
+ * idle while waiting for the disk, taken by the host (steal: a noisy neighbour) and spent on interrupts (network packets, loopback
+ * included).
  */
 public final class CpuUse {
   /** Clock ticks per second of /proc's utime and stime: 100 on Linux on x86-64. */
@@ -21,11 +23,14 @@ public final class CpuUse {
   private final Map<Long, String> names;
   private final Map<Long, Long> ticks;
   private final long atNanos;
+  /** The machine's ticks from /proc/stat: idle, I/O wait, steal, interrupts (hard and soft). */
+  private final long[] machine;
 
-  private CpuUse(Map<Long, String> names, Map<Long, Long> ticks, long atNanos) {
+  private CpuUse(Map<Long, String> names, Map<Long, Long> ticks, long atNanos, long[] machine) {
     this.names = names;
     this.ticks = ticks;
     this.atNanos = atNanos;
+    this.machine = machine;
   }
 
   public static CpuUse now() {
@@ -48,7 +53,18 @@ public final class CpuUse {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read /proc", e);
     }
-    return new CpuUse(names, ticks, System.nanoTime());
+    return new CpuUse(names, ticks, System.nanoTime(), machine());
+  }
+
+  private static long[] machine() {
+    try {
+      // cpu  user nice system idle iowait irq softirq steal ...
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      return new long[] {Long.parseLong(fields[4]), Long.parseLong(fields[5]), Long.parseLong(fields[8]),
+          Long.parseLong(fields[6]) + Long.parseLong(fields[7])};
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read /proc/stat", e);
+    }
   }
 
   /** CPU seconds (user and system) that process {@code pid} used since {@code earlier}. */
@@ -71,6 +87,10 @@ public final class CpuUse {
     cores.entrySet().stream().filter(e -> e.getValue() >= 0.01)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(e -> line.append(String.format(Locale.ROOT, "%s%s %.2f", line.length() == 0 ? "" : ", ", e.getKey(), e.getValue())));
+    String[] machineNames = {"idle", "idle waiting for the disk", "stolen by the host", "interrupts"};
+    for (int i = 0; i < machine.length; i++) {
+      line.append(String.format(Locale.ROOT, "; %s %.2f", machineNames[i], (machine[i] - earlier.machine[i]) / TICKS / seconds));
+    }
     return line.toString();
   }
 }
