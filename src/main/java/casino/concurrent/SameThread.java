@@ -2,6 +2,8 @@ package casino.concurrent;
 
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Needed for stages that come from Scala futures (asks, stage callbacks): their Java view
  * runs plain {@code thenApply}/{@code handle} callbacks asynchronously on the common pool,
- * which on a 2-core machine means a new thread per callback. Only for short callbacks.
+ * which on a 2-core machine means a new thread per callback. Only for short callbacks. Asks
+ * go through {@link Asks}, which does this once for every callback after it.
  */
 public final class SameThread {
   /**
@@ -50,6 +53,19 @@ public final class SameThread {
   };
 
   public static final Executor EXECUTOR = EXECUTOR_SERVICE;
+
+  /** {@code stage} as a plain future, completed on the thread that completes {@code stage}. */
+  public static <T> CompletableFuture<T> plain(CompletionStage<T> stage) {
+    CompletableFuture<T> plain = new CompletableFuture<>();
+    stage.whenCompleteAsync((value, failure) -> {
+      if (failure == null) {
+        plain.complete(value);
+      } else {
+        plain.completeExceptionally(failure);
+      }
+    }, EXECUTOR);
+    return plain;
+  }
 
   private SameThread() {}
 }

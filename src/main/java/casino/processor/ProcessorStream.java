@@ -2,8 +2,8 @@ package casino.processor;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import casino.concurrent.Asks;
 import casino.concurrent.Failures;
-import casino.concurrent.SameThread;
 import casino.config.Settings;
 import casino.deadletter.DeadLetters;
 import casino.domain.CasinoEvent;
@@ -34,7 +34,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -140,7 +139,7 @@ public final class ProcessorStream {
     long[] eventIds = events.stream().mapToLong(CasinoEvent::id).toArray();
     CompletionStage<long[]> unseen = events.isEmpty() ? CompletableFuture.completedFuture(new long[0])
         : untilAnswered("asking which events are counted", events.size(),
-            () -> AskPattern.<ViewKeeper.Command, ViewKeeper.UnseenIds>ask(keeper, replyTo -> new ViewKeeper.Unseen(eventIds, replyTo),
+            () -> Asks.<ViewKeeper.Command, ViewKeeper.UnseenIds>ask(keeper, replyTo -> new ViewKeeper.Unseen(eventIds, replyTo),
                 KEEPER_TIMEOUT, system.scheduler()))
             .thenApply(answer -> {
               long[] fresh = answer.ids();   // an array of this answer's own: sorted in place
@@ -179,11 +178,9 @@ public final class ProcessorStream {
   private CompletionStage<List<Enricher.Result>> enrich(List<CasinoEvent> events) {
     Duration timeout = settings.processor().enrichmentTimeout();
     Instant deadline = clock.instant().plus(timeout);
-    return AskPattern.<Worker.Command, Worker.Enriched>ask(workers, replyTo -> new Worker.Enrich(events, deadline, replyTo),
+    return Asks.<Worker.Command, Worker.Enriched>ask(workers, replyTo -> new Worker.Enrich(events, deadline, replyTo),
             timeout.plusSeconds(2), system.scheduler())
-        // Explicitly on the completing thread: an ask's stage runs plain callbacks on the common
-        // pool, which on a 2-core machine is a new thread per callback.
-        .thenApplyAsync(Worker.Enriched::results, SameThread.EXECUTOR);
+        .thenApply(Worker.Enriched::results);
   }
 
   private static CompletionStage<List<Outcome>> inOrder(List<CompletionStage<Outcome>> outcomes) {
@@ -275,7 +272,7 @@ public final class ProcessorStream {
     processed.forEach(o -> entries.add(o.enriched().event(), o.enriched().amountEurCents()));
     Entries counted = entries.build();
     return untilAnswered("counting a batch", counted.size(),
-        () -> AskPattern.<ViewKeeper.Command, ViewKeeper.Counted>ask(keeper, replyTo -> new ViewKeeper.Count(counted, replyTo),
+        () -> Asks.<ViewKeeper.Command, ViewKeeper.Counted>ask(keeper, replyTo -> new ViewKeeper.Count(counted, replyTo),
             KEEPER_TIMEOUT, system.scheduler()))
         .thenApply(c -> outcomes);
   }
@@ -291,7 +288,7 @@ public final class ProcessorStream {
   }
 
   private <T> CompletionStage<T> untilAnswered(String what, int events, Supplier<CompletionStage<T>> ask, Duration backoff) {
-    return ask.get().handleAsync((answer, failure) -> {
+    return ask.get().handle((answer, failure) -> {
       if (failure == null) {
         progress.counted();
         return CompletableFuture.completedFuture(answer);
@@ -309,7 +306,7 @@ public final class ProcessorStream {
         }
       }), system.executionContext());
       return retried;
-    }, SameThread.EXECUTOR).thenCompose(r -> r);
+    }).thenCompose(r -> r);
   }
 
   private CompletionStage<Done> settle(List<Outcome> batch) {

@@ -1,6 +1,6 @@
 package casino.quotes;
 
-import casino.concurrent.SameThread;
+import casino.concurrent.Asks;
 import casino.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The node-local face of the {@link QuoteCache} singleton. Keeps the last quotes it was given
@@ -49,14 +48,14 @@ public final class QuoteCacheClient implements QuoteSource {
     if (timeout.isNegative() || timeout.isZero()) {
       timeout = Duration.ofMillis(100);
     }
-    return AskPattern.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, deadline),
+    return Asks.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, deadline),
             timeout, scheduler)
-        .thenApplyAsync(reply -> {
+        .thenApply(reply -> {
           if (reply instanceof QuoteCache.Fresh fresh) {
             latest = fresh.quotes();
             return fresh.quotes();
           }
           throw new RatesUnavailableException(((QuoteCache.Unavailable) reply).reason());
-        }, SameThread.EXECUTOR); // not the common pool: see ProcessorStream
+        });
   }
 }

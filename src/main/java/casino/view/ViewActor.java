@@ -1,7 +1,7 @@
 package casino.view;
 
+import casino.concurrent.Asks;
 import casino.concurrent.Failures;
-import casino.concurrent.SameThread;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -93,13 +92,12 @@ public final class ViewActor extends AbstractBehavior<ViewActor.Command> {
   private Behavior<Command> refresh() {
     if (!asking) {
       asking = true;
-      // Not getContext().ask: it attaches its callback to the ask's Java view, which runs it on
-      // the common pool, a new thread per refresh on 2 cores (see SameThread).
+      // Not getContext().ask: it runs its callback on the common pool (see Asks).
       ActorRef<Command> self = getContext().getSelf();
-      AskPattern.<ViewKeeper.Command, Figures>ask(keeper, ViewKeeper.GetFigures::new, every.multipliedBy(4),
+      Asks.<ViewKeeper.Command, Figures>ask(keeper, ViewKeeper.GetFigures::new, every.multipliedBy(4),
               getContext().getSystem().scheduler())
-          .whenCompleteAsync((answer, failure) -> self.tell(failure == null ? new Refreshed(answer)
-              : new RefreshFailed(Failures.message(failure))), SameThread.EXECUTOR);
+          .whenComplete((answer, failure) -> self.tell(failure == null ? new Refreshed(answer)
+              : new RefreshFailed(Failures.message(failure))));
     }
     return this;
   }

@@ -12,13 +12,16 @@ import java.util.stream.Stream;
 /**
  * CPU used by every process of this machine between two readings, grouped by command name
  * (Linux's /proc): where the cores went while a benchmark ran (the processor, the broker, the
- * database, the benchmark itself); and the machine's cores that no process is charged with: idle,
- * idle while waiting for the disk, taken by the host (steal: a noisy neighbour) and spent on interrupts (network packets, loopback
- * included).
+ * database, the benchmark itself); and the machine's cores that no process is charged with:
+ * idle, idle while waiting for the disk, taken by the host (steal: a noisy neighbour) and spent
+ * on interrupts (network packets, loopback included).
  */
 public final class CpuUse {
   /** Clock ticks per second of /proc's utime and stime: 100 on Linux on x86-64. */
   private static final double TICKS = 100;
+
+  /** What {@link #machine} holds, in its order. */
+  private static final String[] MACHINE = {"idle", "idle waiting for the disk", "stolen by the host", "interrupts"};
 
   private final Map<Long, String> names;
   private final Map<Long, Long> ticks;
@@ -87,9 +90,8 @@ public final class CpuUse {
     cores.entrySet().stream().filter(e -> e.getValue() >= 0.01)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(e -> line.append(String.format(Locale.ROOT, "%s%s %.2f", line.length() == 0 ? "" : ", ", e.getKey(), e.getValue())));
-    String[] machineNames = {"idle", "idle waiting for the disk", "stolen by the host", "interrupts"};
     for (int i = 0; i < machine.length; i++) {
-      line.append(String.format(Locale.ROOT, "; %s %.2f", machineNames[i], (machine[i] - earlier.machine[i]) / TICKS / seconds));
+      line.append(String.format(Locale.ROOT, "; %s %.2f", MACHINE[i], (machine[i] - earlier.machine[i]) / TICKS / seconds));
     }
     return line.toString();
   }

@@ -42,16 +42,21 @@ class ViewActorTest {
         .build());
   }
 
+  /** Waits (at most 5 s) until the keeper has answered 20 times. */
+  private static void awaitAnswers(AtomicInteger answered) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (answered.get() < 20 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(answered.get() >= 20, "the keeper was asked " + answered.get() + " times in 5 s at one refresh per 10 ms");
+  }
+
   @Test
-  void theCopyFollowsTheKeeper() {
+  void theCopyFollowsTheKeeper() throws InterruptedException {
     AtomicInteger answered = new AtomicInteger();
     AtomicReference<Figures> published = new AtomicReference<>(Figures.EMPTY);
     testKit.spawn(ViewActor.create(keeper(answered), EVERY, Clock.systemUTC(), published));
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (answered.get() < 20 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertTrue(answered.get() >= 20, "the keeper was asked " + answered.get() + " times in 5 s at one refresh per 10 ms");
+    awaitAnswers(answered);
     long seen = published.get().eventsTotal();
     assertTrue(seen > 0 && seen <= answered.get(), "the copy holds an answer of the keeper: " + seen);
   }
@@ -65,9 +70,7 @@ class ViewActorTest {
     AtomicInteger answered = new AtomicInteger();
     testKit.spawn(ViewActor.create(keeper(answered), EVERY, Clock.systemUTC()));
     // The dispatcher's and the scheduler's threads start with the first refreshes.
-    while (answered.get() < 20) {
-      Thread.sleep(5);
-    }
+    awaitAnswers(answered);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long startedBefore = threads.getTotalStartedThreadCount();
     int answeredBefore = answered.get();
