@@ -5,12 +5,14 @@ import casino.quotes.SimulatedRatesApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -314,7 +316,7 @@ public final class ProcessorProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lines = 0;
     byte[] buffer = new byte[1 << 16];
-    try (java.io.InputStream in = Files.newInputStream(process.stdoutFile())) {
+    try (InputStream in = Files.newInputStream(process.stdoutFile())) {
       while (lines < n && System.nanoTime() < deadline) {
         int read = in.read(buffer);
         if (read <= 0) {
@@ -341,7 +343,7 @@ public final class ProcessorProcess implements AutoCloseable {
     }
   }
 
-  public java.nio.file.Path stdoutFile() {
+  public Path stdoutFile() {
     return process.stdoutFile();
   }
 
