@@ -1,0 +1,124 @@
+package casino.ingest;
+
+import casino.broker.Broker;
+import casino.config.Settings;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the time from delivery to ack alone costs a consumer that does nothing else: the plain
+ * loop of {@link SourceBenchmark} (acks every {@value SourceBenchmark#BATCH} at once) against a
+ * loop that acks, every {@code tick} ms, what was delivered at least {@code delay} ms before,
+ * as a pipeline that holds each message for that long would; for each prefetch window given,
+ * alternating. The broker sends no more than the window unacked, so such a consumer drains at
+ * most window / delay messages a second. Run with
+ * {@code bin/bench ackdelay [messages] [delay-ms] [tick-ms] [window,...]}.
+ */
+public final class AckDelayBenchmark {
+  public static void main(String[] args) throws Exception {
+    int messages = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int delayMs = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    int tickMs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    Settings.Rabbit rabbit = Settings.load().rabbit();
+    List<Integer> windows = new ArrayList<>();
+    for (String w : (args.length > 3 ? args[3] : rabbit.prefetch() + ",5000").split(",")) {
+      windows.add(Integer.parseInt(w.trim()));
+    }
+    int warmup = messages;
+    String queue = "bench.ackdelay." + System.nanoTime();
+    Settings.Rabbit bench = rabbit.withQueues(queue, queue + ".dead");
+    StringBuilder result = new StringBuilder("RESULT");
+    try (Connection connection = Broker.connect(bench, "bench-filler")) {
+      Channel channel = connection.createChannel();
+      Broker.declareQueues(channel, bench);
+      for (int window : windows) {
+        Settings.Rabbit windowed = bench.withPrefetch(window);
+        long plain = 0;
+        long delayed = 0;
+        for (int round = 1; round <= 2; round++) {
+          SourceBenchmark.fill(channel, queue, warmup + messages);
+          long p = SourceBenchmark.plainLoop(windowed, queue, warmup, messages);
+          SourceBenchmark.fill(channel, queue, warmup + messages);
+          long d = delayedLoop(windowed, queue, warmup, messages, delayMs, tickMs);
+          System.out.printf(Locale.ROOT, "window %d, round %d: acks at once %.0f/s, acks %d ms after delivery %.0f/s%n",
+              window, round, SourceBenchmark.rate(messages, p), delayMs, SourceBenchmark.rate(messages, d));
+          plain += p;
+          delayed += d;
+        }
+        double plainRate = SourceBenchmark.rate(2L * messages, plain);
+        double delayedRate = SourceBenchmark.rate(2L * messages, delayed);
+        result.append(String.format(Locale.ROOT, " plain_per_s_w%d=%.0f delayed_per_s_w%d=%.0f ratio_w%d=%.3f",
+            window, plainRate, window, delayedRate, window, delayedRate / plainRate));
+      }
+      channel.queueDelete(queue);
+      channel.queueDelete(queue + ".dead");
+    }
+    System.out.println(result.toString().replace("RESULT ", "RESULT delay_ms=" + delayMs + " "));
+  }
+
+  /** Consumes {@code warmup + n}, acking as described above; the time the last {@code n} took. */
+  static long delayedLoop(Settings.Rabbit rabbit, String queue, int warmup, int n, int delayMs, int tickMs) throws Exception {
+    int total = warmup + n;
+    long delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMs);
+    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+    try (Connection connection = Broker.connect(rabbit, "bench-delayed")) {
+      Channel channel = connection.createChannel();
+      channel.basicQos(rabbit.prefetch());
+      CountDownLatch done = new CountDownLatch(1);
+      long[] started = {System.nanoTime()};
+      // Delivery tag and time of each delivery not acked yet, in delivery order.
+      ArrayDeque<long[]> unacked = new ArrayDeque<>();
+      channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+        int received;
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+          received++;
+          if (received == warmup) {
+            started[0] = System.nanoTime();
+          }
+          synchronized (unacked) {
+            unacked.add(new long[] {envelope.getDeliveryTag(), System.nanoTime()});
+          }
+          if (received == total) {
+            done.countDown();
+          }
+        }
+      });
+      ticks.scheduleAtFixedRate(() -> {
+        long now = System.nanoTime();
+        long upTo = -1;
+        synchronized (unacked) {
+          for (long[] d; (d = unacked.peek()) != null && now - d[1] >= delayNanos; unacked.poll()) {
+            upTo = d[0];
+          }
+        }
+        if (upTo > 0) {
+          try {
+            channel.basicAck(upTo, true);
+          } catch (IOException e) {
+            throw new IllegalStateException("ack failed", e);
+          }
+        }
+      }, tickMs, tickMs, TimeUnit.MILLISECONDS);
+      if (!done.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("delayed consumer did not finish");
+      }
+      return System.nanoTime() - started[0];
+    } finally {
+      ticks.shutdownNow();
+    }
+  }
+}
