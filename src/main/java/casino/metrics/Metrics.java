@@ -34,7 +34,7 @@ public final class Metrics implements AutoCloseable {
   /** What a scrape answers with: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250};
+  private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500};
   private static final Duration[] ACK_BUCKETS = millis(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000);
   private static final double[] WRITE_EVENT_BUCKETS = {1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000};
   private static final Duration[] WRITE_BUCKETS = millis(1, 2, 5, 10, 25, 50, 100, 250, 1_000, 5_000);

@@ -55,7 +55,12 @@ public final class ProcessorStream {
    * batches written meanwhile gather into the next request.
    */
   static final int COUNT_PARALLELISM = 2;
-  static final int MAX_BATCH = 250;
+  /**
+   * Each batch costs a player query, an {@code Unseen} ask and a worker ask whatever its size: in
+   * three alternating pairs draining a backlog with the window of 5,000, batches of up to 500
+   * took 14.5-16.3 us of processor CPU per event against 19.1-21.7 with 250.
+   */
+  static final int MAX_BATCH = 500;
   private static final Duration KEEPER_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KEEPER_FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration KEEPER_MAX_BACKOFF = Duration.ofSeconds(2);

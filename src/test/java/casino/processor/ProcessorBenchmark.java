@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class ProcessorBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SETTLE_SECONDS = 3;
+  /** The broker's process (RabbitMQ's Erlang VM), by its command name in /proc. */
+  private static final String BROKER = "beam.smp";
   /** The latency target at 1,000 events/s (p99); seconds with slower events are listed. */
   private static final long SLOW_MS = 25;
   private static final int CPU_EVERY_SECONDS = 5;
@@ -108,8 +110,14 @@ public final class ProcessorBenchmark {
 
   private static double plainRate(Channel channel, Settings.Rabbit rabbit, String queue, int warmup, int messages) throws Exception {
     SourceBenchmark.fill(channel, queue, warmup + messages);
+    CpuUse before = CpuUse.now();
     double rate = SourceBenchmark.rate(messages, SourceBenchmark.plainLoop(rabbit, queue, warmup, messages));
+    CpuUse after = CpuUse.now();
     System.out.printf(Locale.ROOT, "plain consume+ack: %.0f/s (last %d of %d)%n", rate, messages, warmup + messages);
+    System.out.printf(Locale.ROOT, "broker CPU during the plain loop: %.1f us per message%n",
+        after.seconds(before, BROKER) * 1e6 / (warmup + messages));
+    System.out.println("cores during the plain loop (all of it): "
+        + after.since(before, Map.of(ProcessHandle.current().pid(), "benchmark")));
     return rate;
   }
 
@@ -183,6 +191,8 @@ public final class ProcessorBenchmark {
     double cpuSeconds = cpuAtEnd.seconds(cpuAtStart, processor.pid());
     System.out.printf(Locale.ROOT, "processor CPU while timed: %.1f us per event, %.2f cores%n",
         cpuSeconds * 1e6 / (count - startCount), cpuSeconds / seconds);
+    System.out.printf(Locale.ROOT, "broker CPU while timed: %.1f us per event%n",
+        cpuAtEnd.seconds(cpuAtStart, BROKER) * 1e6 / (count - startCount));
     System.out.println("cores while timed: " + cpuAtEnd.since(cpuAtStart, labels(processor)));
     return (count - startCount) / seconds;
   }

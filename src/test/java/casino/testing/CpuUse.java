@@ -70,6 +70,12 @@ public final class CpuUse {
     }
   }
 
+  /** CPU seconds (user and system) that the processes named {@code command} used since {@code earlier}. */
+  public double seconds(CpuUse earlier, String command) {
+    return ticks.entrySet().stream().filter(e -> command.equals(names.get(e.getKey())))
+        .mapToLong(e -> e.getValue() - earlier.ticks.getOrDefault(e.getKey(), 0L)).sum() / TICKS;
+  }
+
   /** CPU seconds (user and system) that process {@code pid} used since {@code earlier}. */
   public double seconds(CpuUse earlier, long pid) {
     return (ticks.getOrDefault(pid, 0L) - earlier.ticks.getOrDefault(pid, 0L)) / TICKS;
