@@ -2,17 +2,13 @@ package casino.ingest;
 
 import casino.broker.Broker;
 import casino.config.Settings;
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +35,7 @@ public final class AckDelayBenchmark {
     int warmup = messages;
     String queue = "bench.ackdelay." + System.nanoTime();
     Settings.Rabbit bench = rabbit.withQueues(queue, queue + ".dead");
-    StringBuilder result = new StringBuilder("RESULT");
+    StringBuilder result = new StringBuilder("RESULT delay_ms=" + delayMs);
     try (Connection connection = Broker.connect(bench, "bench-filler")) {
       Channel channel = connection.createChannel();
       Broker.declareQueues(channel, bench);
@@ -65,58 +61,39 @@ public final class AckDelayBenchmark {
       channel.queueDelete(queue);
       channel.queueDelete(queue + ".dead");
     }
-    System.out.println(result.toString().replace("RESULT ", "RESULT delay_ms=" + delayMs + " "));
+    System.out.println(result);
   }
 
   /** Consumes {@code warmup + n}, acking as described above; the time the last {@code n} took. */
   static long delayedLoop(Settings.Rabbit rabbit, String queue, int warmup, int n, int delayMs, int tickMs) throws Exception {
-    int total = warmup + n;
     long delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMs);
     ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-    try (Connection connection = Broker.connect(rabbit, "bench-delayed")) {
-      Channel channel = connection.createChannel();
-      channel.basicQos(rabbit.prefetch());
-      CountDownLatch done = new CountDownLatch(1);
-      long[] started = {System.nanoTime()};
-      // Delivery tag and time of each delivery not acked yet, in delivery order.
-      ArrayDeque<long[]> unacked = new ArrayDeque<>();
-      channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-        int received;
-
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-          received++;
-          if (received == warmup) {
-            started[0] = System.nanoTime();
-          }
+    try {
+      return SourceBenchmark.timedConsume(rabbit, queue, "bench-delayed", warmup, n, channel -> {
+        // Delivery tag and time of each delivery not acked yet, in delivery order.
+        ArrayDeque<long[]> unacked = new ArrayDeque<>();
+        ticks.scheduleAtFixedRate(() -> {
+          long now = System.nanoTime();
+          long upTo = -1;
           synchronized (unacked) {
-            unacked.add(new long[] {envelope.getDeliveryTag(), System.nanoTime()});
+            for (long[] d; (d = unacked.peek()) != null && now - d[1] >= delayNanos; unacked.poll()) {
+              upTo = d[0];
+            }
           }
-          if (received == total) {
-            done.countDown();
+          if (upTo > 0) {
+            try {
+              channel.basicAck(upTo, true);
+            } catch (IOException e) {
+              throw new IllegalStateException("ack failed", e);
+            }
           }
-        }
+        }, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        return (tag, received) -> {
+          synchronized (unacked) {
+            unacked.add(new long[] {tag, System.nanoTime()});
+          }
+        };
       });
-      ticks.scheduleAtFixedRate(() -> {
-        long now = System.nanoTime();
-        long upTo = -1;
-        synchronized (unacked) {
-          for (long[] d; (d = unacked.peek()) != null && now - d[1] >= delayNanos; unacked.poll()) {
-            upTo = d[0];
-          }
-        }
-        if (upTo > 0) {
-          try {
-            channel.basicAck(upTo, true);
-          } catch (IOException e) {
-            throw new IllegalStateException("ack failed", e);
-          }
-        }
-      }, tickMs, tickMs, TimeUnit.MILLISECONDS);
-      if (!done.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("delayed consumer did not finish");
-      }
-      return System.nanoTime() - started[0];
     } finally {
       ticks.shutdownNow();
     }

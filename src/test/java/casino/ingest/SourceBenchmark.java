@@ -93,9 +93,29 @@ public final class SourceBenchmark {
    */
   public static long plainLoop(Settings.Rabbit rabbit, String queue, int warmup, int n) throws Exception {
     int total = warmup + n;
-    try (Connection connection = Broker.connect(rabbit, "bench-plain")) {
+    return timedConsume(rabbit, queue, "bench-plain", warmup, n, channel -> (tag, received) -> {
+      if (received % BATCH == 0 || received == total) {
+        channel.basicAck(tag, true);
+      }
+    });
+  }
+
+  /** What a timed consumer does with each delivery: its tag and how many were received so far, this one included. */
+  interface OnDelivery {
+    void delivered(long deliveryTag, int received) throws IOException;
+  }
+
+  /**
+   * Consumes {@code warmup + n} messages on a connection of its own, each handed to what
+   * {@code consumer} makes for the channel, and returns the time taken by the last {@code n}.
+   */
+  static long timedConsume(Settings.Rabbit rabbit, String queue, String name, int warmup, int n,
+      java.util.function.Function<Channel, OnDelivery> consumer) throws Exception {
+    int total = warmup + n;
+    try (Connection connection = Broker.connect(rabbit, name)) {
       Channel channel = connection.createChannel();
       channel.basicQos(rabbit.prefetch());
+      OnDelivery onDelivery = consumer.apply(channel);
       CountDownLatch done = new CountDownLatch(1);
       long[] started = {System.nanoTime()};
       channel.basicConsume(queue, false, new DefaultConsumer(channel) {
@@ -107,16 +127,14 @@ public final class SourceBenchmark {
           if (received == warmup) {
             started[0] = System.nanoTime();
           }
-          if (received % BATCH == 0 || received == total) {
-            getChannel().basicAck(envelope.getDeliveryTag(), true);
-          }
+          onDelivery.delivered(envelope.getDeliveryTag(), received);
           if (received == total) {
             done.countDown();
           }
         }
       });
       if (!done.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("plain consumer did not finish");
+        throw new IllegalStateException(name + " did not finish");
       }
       return System.nanoTime() - started[0];
     }
