@@ -17,6 +17,13 @@ import org.apache.pekko.actor.typed.Scheduler;
  * send one message per event to the singleton (possibly on another node).
  */
 public final class QuoteCacheClient implements QuoteSource {
+  /**
+   * The longest one ask waits. Asks sent to a singleton whose node was then SIGKILLed are lost;
+   * with the whole enrichment timeout per ask, a cluster test's events waited 31 s for an answer
+   * that could not come, while the singleton was back on another node after 18 s.
+   */
+  static final Duration ATTEMPT = Duration.ofSeconds(3);
+
   private final ActorRef<QuoteCache.Command> cache;
   private final Scheduler scheduler;
   private final Settings.Rates settings;
@@ -43,12 +50,15 @@ public final class QuoteCacheClient implements QuoteSource {
     if (known != null && known.freshAt(now, settings.refreshAfter())) {
       return CompletableFuture.completedFuture(known);
     }
-    // The cache answers by the deadline itself; the ask timeout only guards against a lost singleton.
-    Duration timeout = Duration.between(now, deadline).plusSeconds(1);
+    // The cache answers by the attempt's deadline itself; the ask timeout only guards against a
+    // lost ask (the singleton's node died with it), and the enricher asks again until its own
+    // deadline: an ask lost in a crash costs seconds, not the whole enrichment timeout.
+    Instant attemptDeadline = deadline.isAfter(now.plus(ATTEMPT)) ? now.plus(ATTEMPT) : deadline;
+    Duration timeout = Duration.between(now, attemptDeadline).plusSeconds(1);
     if (timeout.isNegative() || timeout.isZero()) {
       timeout = Duration.ofMillis(100);
     }
-    return Asks.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, deadline),
+    return Asks.<QuoteCache.Command, QuoteCache.Reply>ask(cache, replyTo -> new QuoteCache.GetQuotes(replyTo, attemptDeadline),
             timeout, scheduler)
         .thenApply(reply -> {
           if (reply instanceof QuoteCache.Fresh fresh) {

@@ -94,7 +94,7 @@ class PartitionIT {
 
     List<CasinoEvent> events = TestBroker.generated(25_000, 62, 13);
     broker.publish(events.subList(0, 20_000));
-    cut.awaitOutput(1_000, Duration.ofSeconds(60));
+    cut.awaitLines(1_000, Duration.ofSeconds(60));
     double heldAtCut = unacked(cut);
     int brokerPort = port(broker.settings().uri(), 5672);
     Set<Integer> cutConnections = network.servicePortsFor(cutHost, brokerPort);

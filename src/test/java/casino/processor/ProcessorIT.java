@@ -289,11 +289,11 @@ class ProcessorIT {
     Set<Long> published = broker.publishGenerated(n, 7, 3);
     Set<Long> seen = new HashSet<>();
     try (ProcessorProcess first = ProcessorProcess.start(env)) {
-      first.awaitOutput(1_000, Duration.ofSeconds(60));
+      first.awaitLines(1_000, Duration.ofSeconds(60));
       first.kill();
       first.output().forEach(l -> seen.add(l.get("id").asLong()));
     }
-    assertTrue(seen.size() < n, "the first processor finished before it was killed; nothing was tested");
+    assertTrue(seen.size() < n, "the first processor wrote all " + n + " before it was killed; nothing was tested");
     try (ProcessorProcess second = ProcessorProcess.start(env)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       Set<Long> all = new HashSet<>(seen);
@@ -316,13 +316,13 @@ class ProcessorIT {
     env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
     broker.publishGenerated(n, 8, 4);
     ProcessorProcess processor = ProcessorProcess.start(env);
-    processor.awaitOutput(1_000, Duration.ofSeconds(60));
+    processor.awaitLines(1_000, Duration.ofSeconds(60));
 
     int status = processor.terminate(Duration.ofSeconds(40));
 
     assertEquals(0, status, processor.stderr());
     Set<Long> written = processor.output().stream().map(l -> l.get("id").asLong()).collect(Collectors.toSet());
-    assertTrue(written.size() < n, "all events were processed before SIGTERM; the drain was not tested");
+    assertTrue(written.size() < n, "all " + n + " events were written before SIGTERM; the drain was not tested");
     Thread.sleep(500);
     // Whatever was written was acked; whatever was not is still queued: nothing lost, nothing twice.
     assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()),

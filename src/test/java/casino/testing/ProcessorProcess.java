@@ -310,9 +310,20 @@ public final class ProcessorProcess implements AutoCloseable {
   /**
    * Waits until stdout holds at least {@code n} lines, then returns them all, parsed. While
    * waiting it only counts the newlines of what is new, every 10 ms: parsing everything on each
-   * look took long enough for a fast processor to finish a run a test meant to interrupt.
+   * look took long enough for a fast processor to finish a run a test meant to interrupt (see
+   * also {@link #awaitLines}).
    */
   public List<JsonNode> awaitOutput(int n, Duration timeout) throws Exception {
+    awaitLines(n, timeout);
+    return output();
+  }
+
+  /**
+   * Waits until stdout holds at least {@code n} lines (or the timeout passes) and returns how
+   * many it counted, parsing none: for a test that interrupts a run at once after (a fast
+   * processor drains a backlog of tens of thousands while they are parsed).
+   */
+  public long awaitLines(int n, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lines = 0;
     byte[] buffer = new byte[1 << 16];
@@ -328,7 +339,7 @@ public final class ProcessorProcess implements AutoCloseable {
         }
       }
     }
-    return output();
+    return lines;
   }
 
   /** Waits for the line of event {@code id}; empty when it was not written within the timeout. */
