@@ -169,6 +169,7 @@ public final class ProcessorBenchmark {
     long previous = 0;
     long previousAt = System.nanoTime();
     CpuUse cpuAtStart = null;
+    double[] ackAtStart = null;
     while (count < total) {
       count = processor.materialized().get("events_total").asLong();
       long now = System.nanoTime();
@@ -176,6 +177,7 @@ public final class ProcessorBenchmark {
         start = now;
         startCount = count;
         cpuAtStart = CpuUse.now();
+        ackAtStart = deliveryToAck(processor);
       }
       double perNano = Math.max(1e-6, (count - previous) / (double) Math.max(1, now - previousAt));
       previous = count;
@@ -194,7 +196,17 @@ public final class ProcessorBenchmark {
     System.out.printf(Locale.ROOT, "broker CPU while timed: %.1f us per event%n",
         cpuAtEnd.seconds(cpuAtStart, BROKER) * 1e6 / (count - startCount));
     System.out.println("cores while timed: " + cpuAtEnd.since(cpuAtStart, labels(processor)));
+    // How long a message stays unacked: the prefetch window over this bounds the drain.
+    double[] ackAtEnd = deliveryToAck(processor);
+    System.out.printf(Locale.ROOT, "delivery to ack while timed: mean %.1f ms over %.0f messages%n",
+        (ackAtEnd[0] - ackAtStart[0]) * 1000 / (ackAtEnd[1] - ackAtStart[1]), ackAtEnd[1] - ackAtStart[1]);
     return (count - startCount) / seconds;
+  }
+
+  /** The processor's delivery-to-ack timer so far: seconds in all, messages. */
+  private static double[] deliveryToAck(ProcessorProcess processor) throws Exception {
+    Scrape metrics = Scrape.of(processor.get("/metrics").body());
+    return new double[] {metrics.value("casino_delivery_to_ack_seconds_sum"), metrics.value("casino_delivery_to_ack_seconds_count")};
   }
 
   /**

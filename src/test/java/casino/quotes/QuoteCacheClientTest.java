@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import casino.config.Settings;
 import casino.domain.Currency;
-import com.typesafe.config.ConfigFactory;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,18 +19,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The node-local face of the quote cache singleton: an ask lost with the singleton's node costs seconds. */
 class QuoteCacheClientTest {
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0\npekko.coordinated-shutdown.exit-jvm = off")
-        .withFallback(ConfigFactory.load("processor")));
-  }
+  private static final ActorTestKit testKit = ActorTestKit.create();
 
   @AfterAll
   static void stop() {
