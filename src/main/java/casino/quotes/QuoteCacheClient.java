@@ -53,7 +53,8 @@ public final class QuoteCacheClient implements QuoteSource {
     // The cache answers by the attempt's deadline itself; the ask timeout only guards against a
     // lost ask (the singleton's node died with it), and the enricher asks again until its own
     // deadline: an ask lost in a crash costs seconds, not the whole enrichment timeout.
-    Instant attemptDeadline = deadline.isAfter(now.plus(ATTEMPT)) ? now.plus(ATTEMPT) : deadline;
+    Instant attemptEnd = now.plus(ATTEMPT);
+    Instant attemptDeadline = deadline.isAfter(attemptEnd) ? attemptEnd : deadline;
     Duration timeout = Duration.between(now, attemptDeadline).plusSeconds(1);
     if (timeout.isNegative() || timeout.isZero()) {
       timeout = Duration.ofMillis(100);

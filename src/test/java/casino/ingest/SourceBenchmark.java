@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -110,7 +111,7 @@ public final class SourceBenchmark {
    * {@code consumer} makes for the channel, and returns the time taken by the last {@code n}.
    */
   static long timedConsume(Settings.Rabbit rabbit, String queue, String name, int warmup, int n,
-      java.util.function.Function<Channel, OnDelivery> consumer) throws Exception {
+      Function<Channel, OnDelivery> consumer) throws Exception {
     int total = warmup + n;
     try (Connection connection = Broker.connect(rabbit, name)) {
       Channel channel = connection.createChannel();

@@ -291,8 +291,7 @@ class ProcessorIT {
   @Test
   void aProcessorKilledMidRunLosesNothingAndItsSuccessorCountsEachIdOnce() throws Exception {
     int n = 30_000;
-    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
-    env.put("RABBITMQ_PREFETCH", INTERRUPTED_RUN_PREFETCH);
+    interruptedRun();
     Set<Long> published = broker.publishGenerated(n, 7, 3);
     Set<Long> seen = new HashSet<>();
     try (ProcessorProcess first = ProcessorProcess.start(env)) {
@@ -320,8 +319,7 @@ class ProcessorIT {
   @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     int n = 30_000;
-    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
-    env.put("RABBITMQ_PREFETCH", INTERRUPTED_RUN_PREFETCH);
+    interruptedRun();
     broker.publishGenerated(n, 8, 4);
     ProcessorProcess processor = ProcessorProcess.start(env);
     processor.awaitLines(1_000, Duration.ofSeconds(60));
@@ -336,6 +334,12 @@ class ProcessorIT {
     assertEquals(n - written.size(), broker.depth(broker.settings().eventsQueue()),
         "dead letters: " + broker.depth(broker.settings().deadLetterQueue()) + "; stderr:\n" + processor.stderr());
     assertTrue(processor.stderr().contains("draining"), processor.stderr());
+  }
+
+  /** For a run the test interrupts, queued before the processor starts. */
+  private void interruptedRun() {
+    env.put("ENRICHMENT_TIMEOUT", QUEUED_BEFORE_START_TIMEOUT);
+    env.put("RABBITMQ_PREFETCH", INTERRUPTED_RUN_PREFETCH);
   }
 
   private void awaitDepth(String queue, long depth) throws Exception {
