@@ -10,6 +10,7 @@ import casino.quotes.SimulatedRatesApi;
 import casino.testing.CpuUse;
 import casino.testing.ProcessorProcess;
 import casino.testing.Scrape;
+import casino.testing.ThreadCpu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -169,6 +170,7 @@ public final class ProcessorBenchmark {
     long previous = 0;
     long previousAt = System.nanoTime();
     CpuUse cpuAtStart = null;
+    ThreadCpu threadsAtStart = null;
     double[] ackAtStart = null;
     while (count < total) {
       count = processor.materialized().get("events_total").asLong();
@@ -177,6 +179,7 @@ public final class ProcessorBenchmark {
         start = now;
         startCount = count;
         cpuAtStart = CpuUse.now();
+        threadsAtStart = ThreadCpu.of(processor.pid());
         ackAtStart = deliveryToAck(processor);
       }
       double perNano = Math.max(1e-6, (count - previous) / (double) Math.max(1, now - previousAt));
@@ -190,9 +193,11 @@ public final class ProcessorBenchmark {
     // CPU per event is steadier than the rate on a shared machine: it does not depend on how
     // fast the broker delivers, only on what the processor does with each event.
     CpuUse cpuAtEnd = CpuUse.now();
+    ThreadCpu threadsAtEnd = ThreadCpu.of(processor.pid());
     double cpuSeconds = cpuAtEnd.seconds(cpuAtStart, processor.pid());
     System.out.printf(Locale.ROOT, "processor CPU while timed: %.1f us per event, %.2f cores%n",
         cpuSeconds * 1e6 / (count - startCount), cpuSeconds / seconds);
+    System.out.println("processor CPU while timed by thread, us per event: " + threadsAtEnd.perUnit(threadsAtStart, count - startCount));
     System.out.printf(Locale.ROOT, "broker CPU while timed: %.1f us per event%n",
         cpuAtEnd.seconds(cpuAtStart, BROKER) * 1e6 / (count - startCount));
     System.out.println("cores while timed: " + cpuAtEnd.since(cpuAtStart, labels(processor)));
