@@ -39,24 +39,32 @@ public final class CpuUse {
   public static CpuUse now() {
     Map<Long, String> names = new HashMap<>();
     Map<Long, Long> ticks = new HashMap<>();
-    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+    readStats(Path.of("/proc"), names, ticks);
+    return new CpuUse(names, ticks, System.nanoTime(), machine());
+  }
+
+  /**
+   * The name and CPU ticks (user and system) of every process (or thread) under {@code dir}:
+   * /proc, or /proc/PID/task. Those that end while read are left out.
+   */
+  static void readStats(Path dir, Map<Long, String> names, Map<Long, Long> ticks) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
         try {
           String stat = Files.readString(p.resolve("stat"));
           // pid (comm) state ppid ...: the name may hold spaces, so fields count from the last ')'.
           int close = stat.lastIndexOf(')');
           String[] fields = stat.substring(close + 2).split(" ");
-          long pid = Long.parseLong(p.getFileName().toString());
-          names.put(pid, stat.substring(stat.indexOf('(') + 1, close));
-          ticks.put(pid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+          long id = Long.parseLong(p.getFileName().toString());
+          names.put(id, stat.substring(stat.indexOf('(') + 1, close));
+          ticks.put(id, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
         } catch (IOException | RuntimeException gone) {
-          // The process ended meanwhile.
+          // Ended meanwhile.
         }
       });
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read /proc", e);
+      throw new IllegalStateException("cannot read " + dir, e);
     }
-    return new CpuUse(names, ticks, System.nanoTime(), machine());
   }
 
   private static long[] machine() {

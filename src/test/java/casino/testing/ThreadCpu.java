@@ -1,12 +1,9 @@
 package casino.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * CPU used by the threads of one process between two readings (Linux's /proc/PID/task), grouped
@@ -29,22 +26,7 @@ public final class ThreadCpu {
   public static ThreadCpu of(long pid) {
     Map<Long, String> names = new HashMap<>();
     Map<Long, Long> ticks = new HashMap<>();
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      tasks.forEach(task -> {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          int close = stat.lastIndexOf(')');
-          String[] fields = stat.substring(close + 2).split(" ");
-          long tid = Long.parseLong(task.getFileName().toString());
-          names.put(tid, stat.substring(stat.indexOf('(') + 1, close));
-          ticks.put(tid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-        } catch (IOException | RuntimeException gone) {
-          // The thread ended meanwhile.
-        }
-      });
-    } catch (IOException e) {
-      // The process ended: no threads.
-    }
+    CpuUse.readStats(Path.of("/proc", Long.toString(pid), "task"), names, ticks);
     return new ThreadCpu(names, ticks);
   }
 
