@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 public final class CpuUse {
   /** Clock ticks per second of /proc's utime and stime: 100 on Linux on x86-64. */
-  private static final double TICKS = 100;
+  static final double TICKS = 100;
 
   /** What {@link #machine} holds, in its order. */
   private static final String[] MACHINE = {"idle", "idle waiting for the disk", "stolen by the host", "interrupts"};

@@ -13,8 +13,6 @@ import java.util.Map;
  * sampling profiler attached to the JVM does not see alike.
  */
 public final class ThreadCpu {
-  private static final double TICKS = 100;
-
   private final Map<Long, String> names;
   private final Map<Long, Long> ticks;
 
@@ -36,9 +34,9 @@ public final class ThreadCpu {
     ticks.forEach((tid, now) -> groups.merge(names.get(tid).replaceAll("[#-]?[0-9]+$", ""),
         now - earlier.ticks.getOrDefault(tid, 0L), Long::sum));
     StringBuilder line = new StringBuilder();
-    groups.entrySet().stream().filter(e -> e.getValue() > 0)
+    groups.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> Map.entry(e.getKey(), e.getValue() / TICKS * 1e6 / units))
+        .map(e -> Map.entry(e.getKey(), e.getValue() / CpuUse.TICKS * 1e6 / units))
         .filter(e -> e.getValue() >= 0.05)
         .forEach(e -> line.append(String.format(Locale.ROOT, "%s%s %.2f", line.length() == 0 ? "" : ", ", e.getKey(), e.getValue())));
     return line.toString();
