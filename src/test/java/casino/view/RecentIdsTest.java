@@ -1,11 +1,15 @@
 package casino.view;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RecentIdsTest {
@@ -38,5 +42,33 @@ class RecentIdsTest {
     }
     assertTrue(ids.add(1, NOW.plus(Duration.ofMinutes(81))), "an id older than horizon plus a generation is forgotten");
     assertEquals(0, ids.generationsDroppedEarly());
+  }
+
+  @Test
+  void theSetOfLongsHoldsWhatASetOfBoxedLongsHolds() {
+    RecentIds.LongSet set = new RecentIds.LongSet();
+    HashSet<Long> expected = new HashSet<>();
+    SplittableRandom random = new SplittableRandom(7);
+    // Random ids (every segment grows many times), ids in sequence as the generator makes
+    // them, and repeats of both.
+    for (int i = 0; i < 600_000; i++) {
+      long id = i % 3 == 0 ? 1L << 40 | i : 1 + random.nextLong(Long.MAX_VALUE - 1);
+      assertEquals(expected.add(id), set.add(id), "add " + id);
+      if (i % 5 == 0) {
+        assertFalse(set.add(id), "repeat " + id);
+      }
+    }
+
+    assertEquals(expected.size(), set.size());
+    for (long id : expected) {
+      assertTrue(set.contains(id), "contains " + id);
+    }
+    for (int i = 0; i < 100_000; i++) {
+      long id = 1 + random.nextLong(Long.MAX_VALUE - 1);
+      assertEquals(expected.contains(id), set.contains(id), "contains " + id);
+    }
+    long[] all = set.toArray();
+    Arrays.sort(all);
+    assertArrayEquals(expected.stream().mapToLong(Long::longValue).sorted().toArray(), all);
   }
 }
