@@ -29,4 +29,5 @@ USER 10001:10001
 # HTTP API, Pekko Management (bootstrap, health), cluster transport.
 EXPOSE 3000 8558 25520
 # java is PID 1 and gets SIGTERM itself: the processor drains and leaves the cluster, exit 0.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError", "-cp", "/app/lib/*", "casino.processor.ProcessorMain"]
+# MaxTenuringThreshold=1: see the README (Processor, JVM options).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:MaxTenuringThreshold=1", "-XX:+ExitOnOutOfMemoryError", "-cp", "/app/lib/*", "casino.processor.ProcessorMain"]

@@ -52,6 +52,13 @@ public final class JavaProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    // As .mvn/jvm.config, bin/cluster and the Dockerfile start the processor (README: JVM options).
+    command.add("-XX:MaxTenuringThreshold=1");
+    // For experiments: JVM options of the started JVMs only, not of the one starting them.
+    String extra = System.getenv("CASINO_TEST_JVM_OPTIONS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
