@@ -204,8 +204,8 @@ final class RecentIds implements CountedIds {
    * Open-addressing set of longs: 8 bytes an id instead of a boxed entry's ~50. The ids are
    * spread over {@value #SEGMENTS} segments by their hash, and each segment grows on its own: a
    * single table doubled at 1, 2 and 4 million ids and rehashed them all at once, which held the
-   * one thread the view's journal shares with the stream for 15-95 ms at 2 million and up to 260
-   * ms at 4 million on this machine; a segment's growth rehashes at most a 256th of that.
+   * one thread the view's journal shares with the stream for 42-96 ms at 2 million and up to 263
+   * ms at 4 million on this machine; a segment's growth rehashes about a 256th of that.
    */
   static final class LongSet {
     private static final long EMPTY = Long.MIN_VALUE;
