@@ -52,7 +52,8 @@ public final class JavaProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    // As .mvn/jvm.config, bin/cluster and the Dockerfile start the processor (README: JVM options).
+    // Every JVM started here (processors, publishers, tools) gets the processor's GC option, as
+    // .mvn/jvm.config, bin/cluster and the Dockerfile give it (README: Processor, JVM options).
     command.add("-XX:MaxTenuringThreshold=1");
     // For experiments: JVM options of the started JVMs only, not of the one starting them.
     String extra = System.getenv("CASINO_TEST_JVM_OPTIONS");
