@@ -123,7 +123,8 @@ public final class Processor {
     Progress progress = new Progress(clock, Duration.ofSeconds(5));
 
     Pair<AmqpControl, CompletionStage<Done>> stream =
-        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, metrics, clock).run();
+        new ProcessorStream(system, settings, workers, keeper, deadLetters, progress, metrics, clock,
+            system.dispatchers().lookup(DispatcherSelector.fromConfig("casino.output-dispatcher"))).run();
     AmqpControl source = stream.first();
     stream.second().whenComplete((done, failure) -> {
       if (failure != null) {

@@ -20,6 +20,7 @@ import casino.metrics.Metrics;
 import casino.view.Entries;
 import casino.view.ViewKeeper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -61,6 +63,14 @@ public final class ProcessorStream {
    * took 14.5-16.3 us of processor CPU per event against 19.1-21.7 with 250.
    */
   static final int MAX_BATCH = 500;
+  /**
+   * Batches handed to the output's thread: one being written, one waiting. A write to standard
+   * output can block (a full pipe, a file on a disk busy with the broker's and the database's
+   * commits: the stream's thread was seen waiting 47 ms in the file system), and while it
+   * does, the stream, the workers' answers, the view keeper and HTTP, which share that thread,
+   * go on.
+   */
+  static final int WRITE_PARALLELISM = 2;
   private static final Duration KEEPER_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KEEPER_FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration KEEPER_MAX_BACKOFF = Duration.ofSeconds(2);
@@ -82,10 +92,14 @@ public final class ProcessorStream {
   private final Progress progress;
   private final Metrics metrics;
   private final EventOutput output = new EventOutput();
+  private final Executor writing;
 
+  /** {@code writing}: one thread of its own, where lines are written to standard output in order. */
   ProcessorStream(ActorSystem<?> system, Settings settings, ActorRef<Worker.Command> workers,
-      ActorRef<ViewKeeper.Command> keeper, DeadLetters deadLetters, Progress progress, Metrics metrics, Clock clock) {
+      ActorRef<ViewKeeper.Command> keeper, DeadLetters deadLetters, Progress progress, Metrics metrics, Clock clock,
+      Executor writing) {
     this.system = system;
+    this.writing = writing;
     this.settings = settings;
     this.workers = workers;
     this.keeper = keeper;
@@ -114,7 +128,7 @@ public final class ProcessorStream {
         // is doing: a slow journal write (the database busy storing a snapshot, say) holds up
         // the acks, not the output. Written batches gather into one count request (see
         // gathered). Acked strictly in order, each only once counted.
-        .map(this::write)
+        .mapAsync(WRITE_PARALLELISM, this::write)
         .via(gathered(prefetch, processor.countGather()))
         .mapAsync(COUNT_PARALLELISM, this::count)
         .mapAsync(1, this::settle)
@@ -216,7 +230,7 @@ public final class ProcessorStream {
    * a line again at the redelivery, which SPEC 5 allows. Without stdout nothing can be
    * delivered: the stream fails, and the broker redelivers.
    */
-  private List<Outcome> write(Processed batch) throws IOException {
+  private CompletionStage<List<Outcome>> write(Processed batch) {
     long[] toWrite = batch.unseen();
     boolean[] done = new boolean[toWrite.length];
     List<EnrichedEvent> written = new ArrayList<>(toWrite.length);
@@ -229,14 +243,20 @@ public final class ProcessorStream {
         }
       }
     }
-    try {
-      output.write(written);
-    } catch (IOException e) {
-      throw new IOException("cannot write to standard output: " + e.getMessage(), e);
+    if (written.isEmpty()) {
+      return CompletableFuture.completedFuture(batch.outcomes());
     }
-    Instant now = clock.instant();
-    written.forEach(e -> metrics.written(e.event().createdAt(), now));
-    return batch.outcomes();
+    // One thread, so in the order handed over; the stream takes the batches back in order too.
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        output.write(written);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write to standard output: " + e.getMessage(), e);
+      }
+      Instant now = clock.instant();
+      written.forEach(e -> metrics.written(e.event().createdAt(), now));
+      return batch.outcomes();
+    }, writing);
   }
 
   /**

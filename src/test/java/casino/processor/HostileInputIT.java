@@ -11,10 +11,15 @@ import casino.domain.Money;
 import casino.domain.WireFormat;
 import casino.quotes.SimulatedRatesApi;
 import casino.testing.ProcessorProcess;
+import casino.testing.Rabbitmqctl;
 import casino.testing.TestBroker;
 import casino.wire.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.GetResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -22,6 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * each is dead-lettered with a reason naming its field, and everything else passes.
  */
 class HostileInputIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private TestBroker broker;
   private SimulatedRatesApi api;
   private Map<String, String> env;
@@ -118,6 +128,60 @@ class HostileInputIT {
 
       assertEquals(1, status, "a stream failure is a failure exit:\n" + processor.stderr());
       assertEquals(1, broker.depth(broker.settings().eventsQueue()), "the event was not acked: it waits for another node");
+    }
+  }
+
+  @Test
+  void aProcessorWhoseOutputIsNotReadGoesOnAnsweringAcksOnlyWhatIsWrittenAndWritesEverythingOnceRead() throws Exception {
+    int n = 3_000;   // lines of about 300 bytes: many times the 64 KiB a pipe holds
+    String queue = broker.settings().eventsQueue();
+    Set<Long> published = new HashSet<>();
+    try (ProcessorProcess processor = ProcessorProcess.startWithStdoutUnread(env)) {
+      long id = System.currentTimeMillis() * 1000;
+      Instant now = Instant.now();
+      for (int i = 0; i < n; i++) {
+        CasinoEvent event = new CasinoEvent(++id, 10 + i % 10, 100 + i % 10, EventType.GAME_START, null, false, now);
+        published.add(event.id());
+        broker.publish(event);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (broker.depth(queue) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, broker.depth(queue), "every event delivered (the prefetch window holds them all)");
+
+      // The output is blocked on the full pipe: the node still answers (within the client's 5 s),
+      // and what is not written is neither counted nor acked.
+      assertEquals(200, processor.get("/health").statusCode());
+      long counted = processor.materialized().get("events_total").asLong();
+      assertTrue(counted < n / 2, "only events whose lines are out are counted: " + counted);
+      assertTrue(Rabbitmqctl.unacknowledged(queue) > n / 2, "events not written are not acked");
+
+      Set<Long> written = new HashSet<>();
+      ExecutorService reader = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> reading = reader.submit(() -> {
+          BufferedReader lines = new BufferedReader(new InputStreamReader(processor.stdoutPipe(), StandardCharsets.UTF_8));
+          for (String line; written.size() < n && (line = lines.readLine()) != null; ) {
+            assertTrue(written.add(JSON.readTree(line).get("id").asLong()), "one line per event: " + line);
+          }
+          return null;
+        });
+        reading.get(60, TimeUnit.SECONDS);
+      } finally {
+        reader.shutdownNow();
+      }
+      assertEquals(published, written, "once read, every event is written");
+      deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (Rabbitmqctl.unacknowledged(queue) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals(0, Rabbitmqctl.unacknowledged(queue), "and acked");
+      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (processor.materialized().get("events_total").asLong() < n && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(n, processor.materialized().get("events_total").asLong(), "and counted");
     }
   }
 

@@ -2,6 +2,7 @@ package casino.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,17 +24,26 @@ public final class JavaProcess {
     this.stderr = stderr;
   }
 
-  public static JavaProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
-    return start(main, env, false, args);
+  /** Where a started process's standard output goes. */
+  public enum Stdout {
+    /** A file: {@link #stdoutFile()}. */
+    FILE,
+    /** A pipe whose reading end is closed at once, so every write to it fails. */
+    CLOSED,
+    /**
+     * A pipe nobody reads until the test does ({@link #stdoutPipe()}): once its buffer (64 KiB on
+     * Linux) is full, every write blocks.
+     */
+    UNREAD
   }
 
-  /**
-   * As {@link #start(Class, Map, String...)}, with {@code stdoutClosed}: standard output is a
-   * pipe whose reading end is closed at once, so every write to it fails.
-   */
-  public static JavaProcess start(Class<?> main, Map<String, String> env, boolean stdoutClosed, String... args)
+  public static JavaProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+    return start(main, env, Stdout.FILE, args);
+  }
+
+  public static JavaProcess start(Class<?> main, Map<String, String> env, Stdout stdout, String... args)
       throws IOException {
-    return run(main.getSimpleName(), javaCommand(main, args), env, stdoutClosed);
+    return run(main.getSimpleName(), javaCommand(main, args), env, stdout);
   }
 
   /**
@@ -45,7 +55,7 @@ public final class JavaProcess {
       throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
     command.addAll(javaCommand(main, args));
-    return run(main.getSimpleName(), command, env, false);
+    return run(main.getSimpleName(), command, env, Stdout.FILE);
   }
 
   private static List<String> javaCommand(Class<?> main, String... args) {
@@ -72,20 +82,20 @@ public final class JavaProcess {
    * starts it, such as {@code mvn -q exec:java@processor}.
    */
   public static JavaProcess run(String name, List<String> command, Map<String, String> env) throws IOException {
-    return run(name, command, env, false);
+    return run(name, command, env, Stdout.FILE);
   }
 
-  private static JavaProcess run(String name, List<String> command, Map<String, String> env, boolean stdoutClosed)
+  private static JavaProcess run(String name, List<String> command, Map<String, String> env, Stdout stdout)
       throws IOException {
     Path out = Files.createTempFile("casino-" + name, ".out");
     Path err = Files.createTempFile("casino-" + name, ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(new File(System.getProperty("user.dir")))
-        .redirectOutput(stdoutClosed ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(out.toFile()))
+        .redirectOutput(stdout == Stdout.FILE ? ProcessBuilder.Redirect.to(out.toFile()) : ProcessBuilder.Redirect.PIPE)
         .redirectError(err.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
-    if (stdoutClosed) {
+    if (stdout == Stdout.CLOSED) {
       process.getInputStream().close();
     }
     return new JavaProcess(process, out, err);
@@ -117,6 +127,11 @@ public final class JavaProcess {
 
   public Path stdoutFile() {
     return stdout;
+  }
+
+  /** Standard output's pipe, when started with {@link Stdout#UNREAD}. */
+  public InputStream stdoutPipe() {
+    return process.getInputStream();
   }
 
   public String stdout() {

@@ -77,7 +77,12 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** Starts a ready processor whose standard output cannot be written. */
   public static ProcessorProcess startWithStdoutClosed(Map<String, String> env) throws Exception {
-    return start(env, "/ready", Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all, true));
+    return start(env, "/ready", Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all, JavaProcess.Stdout.CLOSED));
+  }
+
+  /** Starts a ready processor whose standard output is a pipe that only the test reads ({@link #stdoutPipe()}). */
+  public static ProcessorProcess startWithStdoutUnread(Map<String, String> env) throws Exception {
+    return start(env, "/ready", Duration.ofSeconds(60), all -> JavaProcess.start(ProcessorMain.class, all, JavaProcess.Stdout.UNREAD));
   }
 
   /**
@@ -356,6 +361,11 @@ public final class ProcessorProcess implements AutoCloseable {
 
   public Path stdoutFile() {
     return process.stdoutFile();
+  }
+
+  /** Standard output's pipe, for a processor started with {@link #startWithStdoutUnread}. */
+  public java.io.InputStream stdoutPipe() {
+    return process.stdoutPipe();
   }
 
   public String stderr() {
