@@ -50,6 +50,7 @@ public final class Metrics implements AutoCloseable {
   private final Timer deliveryToAck;
   private final Timer ageAtOutput;
   private final Timer viewWrite;
+  private final Timer outputWrite;
   private final DistributionSummary viewWriteBatches;
   private final DistributionSummary viewWriteEvents;
   private final Counter ratesCalls;
@@ -79,6 +80,9 @@ public final class Metrics implements AutoCloseable {
     ageAtOutput = Timer.builder("casino.event.age")
         .description("Age of each event when its line is written: now - created_at")
         .serviceLevelObjectives(AGE_BUCKETS).register(registry);
+    outputWrite = Timer.builder("casino.output.write")
+        .description("One batch's lines written to standard output and flushed: a pipe or disk that holds the output up shows here")
+        .serviceLevelObjectives(WRITE_BUCKETS).register(registry);
     // The view keeper's journal writes (on the node that holds the keeper singleton).
     viewWrite = Timer.builder("casino.view.write")
         .description("One journal write of the view: from sending it to its answer (database commit included)")
@@ -143,6 +147,10 @@ public final class Metrics implements AutoCloseable {
   /** An event dated in the future (clocks differ) counts as age 0. */
   public void written(Instant createdAt, Instant now) {
     ageAtOutput.record(Math.max(0, now.toEpochMilli() - createdAt.toEpochMilli()), TimeUnit.MILLISECONDS);
+  }
+
+  public void outputWritten(long nanos) {
+    outputWrite.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A journal write of the view begins, for {@code batches} count requests of {@code events} events. */

@@ -248,11 +248,13 @@ public final class ProcessorStream {
     }
     // One thread, so in the order handed over; the stream takes the batches back in order too.
     return CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
       try {
         output.write(written);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write to standard output: " + e.getMessage(), e);
       }
+      metrics.outputWritten(System.nanoTime() - start);
       Instant now = clock.instant();
       written.forEach(e -> metrics.written(e.event().createdAt(), now));
       return batch.outcomes();

@@ -64,6 +64,8 @@ class MetricsTest {
     metrics.acked(0, 4_000_000_000L);                // 4 s
     metrics.written(NOW.minusSeconds(2), NOW);
     metrics.written(NOW.plusSeconds(1), NOW);        // a clock ahead of ours: age 0
+    metrics.outputWritten(3_000_000L);               // 3 ms
+    metrics.outputWritten(300_000_000L);             // 300 ms: a pipe that held the output up
 
     Scrape scrape = Scrape.of(metrics.scrape());
     scrape.assertValue(2, "casino_batch_size_count");
@@ -79,6 +81,12 @@ class MetricsTest {
     scrape.assertValue(2, "casino_event_age_seconds_sum");
     scrape.assertValue(1, "casino_event_age_seconds_bucket{le=\"0.01\"}");
     scrape.assertValue(2, "casino_event_age_seconds_bucket{le=\"2.5\"}");
+    scrape.assertValue(2, "casino_output_write_seconds_count");
+    scrape.assertValue(0.303, "casino_output_write_seconds_sum");
+    scrape.assertValue(1, "casino_output_write_seconds_bucket{le=\"0.005\"}");
+    scrape.assertValue(1, "casino_output_write_seconds_bucket{le=\"0.25\"}");
+    scrape.assertValue(2, "casino_output_write_seconds_bucket{le=\"1.0\"}");
+    scrape.assertValue(0.3, "casino_output_write_seconds_max");
   }
 
   @Test

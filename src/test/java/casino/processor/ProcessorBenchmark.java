@@ -127,17 +127,21 @@ public final class ProcessorBenchmark {
    * their events, count requests and time), and the threads it has started (a thread per callback
    * is what a future's default executor costs on 2 cores, see SameThread).
    */
-  private record Counters(double writes, double events, double requests, double seconds, double threadsStarted) {
+  private record Counters(double writes, double events, double requests, double seconds, double threadsStarted,
+      double outputWrites, double outputSeconds, double outputMaxSeconds) {
     static Counters of(ProcessorProcess processor) throws Exception {
       Scrape metrics = Scrape.of(processor.get("/metrics").body());
       return new Counters(metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
           metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum"),
-          metrics.value("jvm_threads_started_threads_total"));
+          metrics.value("jvm_threads_started_threads_total"), metrics.value("casino_output_write_seconds_count"),
+          metrics.value("casino_output_write_seconds_sum"), metrics.value("casino_output_write_seconds_max"));
     }
 
+    /** The maximum is Micrometer's, over its last two minutes or so, not a difference. */
     Counters minus(Counters before) {
       return new Counters(writes - before.writes, events - before.events, requests - before.requests,
-          seconds - before.seconds, threadsStarted - before.threadsStarted);
+          seconds - before.seconds, threadsStarted - before.threadsStarted, outputWrites - before.outputWrites,
+          outputSeconds - before.outputSeconds, outputMaxSeconds);
     }
   }
 
@@ -149,6 +153,8 @@ public final class ProcessorBenchmark {
         during, since.writes(), since.events() / since.writes(), since.requests() / since.writes(),
         since.seconds() * 1000 / since.writes());
     System.out.printf(Locale.ROOT, "threads the processor started %s: %.0f%n", during, since.threadsStarted());
+    System.out.printf(Locale.ROOT, "stdout writes %s: %.0f, %.2f ms each, slowest of the last two minutes %.1f ms%n",
+        during, since.outputWrites(), since.outputSeconds() * 1000 / since.outputWrites(), since.outputMaxSeconds() * 1000);
     return now;
   }
 
