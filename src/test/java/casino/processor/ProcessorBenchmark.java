@@ -235,6 +235,8 @@ public final class ProcessorBenchmark {
     List<CpuUse> cpuBySeconds = new ArrayList<>();
     // Per second of the measured part: events, the slowest, and how many took over SLOW_MS.
     TreeMap<Long, long[]> bySecond = new TreeMap<>();
+    // Per second from the start: the longest a single publish took, in ms.
+    TreeMap<Long, Long> publishHolds = new TreeMap<>();
     Instant startedAt;
     try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "r")) {
       file.seek(file.length());
@@ -251,7 +253,12 @@ public final class ProcessorBenchmark {
       while (System.nanoTime() < end && latencies.size() < measured) {
         long due = start + sent * interval;
         while (sent < total && System.nanoTime() >= due) {
+          long publishing = System.nanoTime();
           channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, WireFormat.encode(generator.next()));
+          long publishedAt = System.nanoTime();
+          // The broker holds a publisher back when it falls behind (credit flow): this loop then
+          // reads no lines either, and their latency grows with the hold.
+          publishHolds.merge((publishedAt - start) / 1_000_000_000L, (publishedAt - publishing) / 1_000_000L, Math::max);
           sent++;
           due = start + sent * interval;
         }
@@ -299,6 +306,14 @@ public final class ProcessorBenchmark {
     });
     System.out.printf(Locale.ROOT, "seconds from %s with events over %d ms (second:over/all<=slowest):%s%n", startedAt,
         SLOW_MS, slow.length() == 0 ? " none" : slow);
+    StringBuilder holds = new StringBuilder();
+    publishHolds.forEach((second, ms) -> {
+      if (ms > SLOW_MS) {
+        holds.append(String.format(Locale.ROOT, " %ds:%dms", second, ms));
+      }
+    });
+    System.out.printf(Locale.ROOT, "seconds with a publish held over %d ms by the broker (second:longest):%s%n", SLOW_MS,
+        holds.length() == 0 ? " none" : holds);
     return latencies;
   }
 
