@@ -39,7 +39,7 @@ public final class Metrics implements AutoCloseable {
   private static final double[] WRITE_EVENT_BUCKETS = {1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000};
   private static final Duration[] WRITE_BUCKETS = millis(1, 2, 5, 10, 25, 50, 100, 250, 1_000, 5_000);
   private static final Duration[] AGE_BUCKETS =
-      millis(10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000);
+      millis(10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000);
 
   private final MeterRegistry registry;
   private final Supplier<String> exposition;
@@ -49,6 +49,7 @@ public final class Metrics implements AutoCloseable {
   private final DistributionSummary batchSize;
   private final Timer deliveryToAck;
   private final Timer ageAtOutput;
+  private final Timer ageAtDelivery;
   private final Timer viewWrite;
   private final Timer outputWrite;
   private final DistributionSummary viewWriteBatches;
@@ -79,6 +80,10 @@ public final class Metrics implements AutoCloseable {
         .serviceLevelObjectives(ACK_BUCKETS).register(registry);
     ageAtOutput = Timer.builder("casino.event.age")
         .description("Age of each event when its line is written: now - created_at")
+        .serviceLevelObjectives(AGE_BUCKETS).register(registry);
+    // The share of the age that was the publisher's and the broker's, before this node had the event.
+    ageAtDelivery = Timer.builder("casino.event.age.at.delivery")
+        .description("Age of each written event when the broker delivered it: delivery - created_at")
         .serviceLevelObjectives(AGE_BUCKETS).register(registry);
     outputWrite = Timer.builder("casino.output.write")
         .description("One batch's lines written to standard output and flushed: a pipe or disk that holds the output up shows here")
@@ -144,8 +149,12 @@ public final class Metrics implements AutoCloseable {
     deliveryToAck.record(Math.max(0, ackedAtNanos - deliveredAtNanos), TimeUnit.NANOSECONDS);
   }
 
-  /** An event dated in the future (clocks differ) counts as age 0. */
-  public void written(Instant createdAt, Instant now) {
+  /**
+   * An event's line is written {@code now}; its message was delivered at {@code deliveredAt}. An
+   * event dated in the future (clocks differ) counts as age 0.
+   */
+  public void written(Instant createdAt, Instant deliveredAt, Instant now) {
+    ageAtDelivery.record(Math.max(0, deliveredAt.toEpochMilli() - createdAt.toEpochMilli()), TimeUnit.MILLISECONDS);
     ageAtOutput.record(Math.max(0, now.toEpochMilli() - createdAt.toEpochMilli()), TimeUnit.MILLISECONDS);
   }
 

@@ -234,11 +234,13 @@ public final class ProcessorStream {
     long[] toWrite = batch.unseen();
     boolean[] done = new boolean[toWrite.length];
     List<EnrichedEvent> written = new ArrayList<>(toWrite.length);
+    long[] deliveredAtNanos = new long[toWrite.length];
     for (Outcome o : batch.outcomes()) {
       if (o.enriched() != null) {
         int i = Arrays.binarySearch(toWrite, o.enriched().event().id());
         if (i >= 0 && !done[i]) {
           done[i] = true;
+          deliveredAtNanos[written.size()] = o.message().deliveredAtNanos();
           written.add(o.enriched());
         }
       }
@@ -254,9 +256,13 @@ public final class ProcessorStream {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write to standard output: " + e.getMessage(), e);
       }
-      metrics.outputWritten(System.nanoTime() - start);
+      long end = System.nanoTime();
+      metrics.outputWritten(end - start);
       Instant now = clock.instant();
-      written.forEach(e -> metrics.written(e.event().createdAt(), now));
+      for (int i = 0; i < written.size(); i++) {
+        Instant deliveredAt = now.minusNanos(end - deliveredAtNanos[i]);
+        metrics.written(written.get(i).event().createdAt(), deliveredAt, now);
+      }
       return batch.outcomes();
     }, writing);
   }

@@ -106,6 +106,10 @@ class MetricsIT {
       after.assertValue(400, "casino_event_age_seconds_count");
       after.assertValue(0, "casino_event_age_seconds_bucket{le=\"60.0\"}");
       after.assertValue(400, "casino_event_age_seconds_bucket{le=\"300.0\"}");
+      // Created 60-300 s before they were published: that age was already theirs at delivery.
+      after.assertValue(400, "casino_event_age_at_delivery_seconds_count");
+      after.assertValue(0, "casino_event_age_at_delivery_seconds_bucket{le=\"60.0\"}");
+      after.assertValue(400, "casino_event_age_at_delivery_seconds_bucket{le=\"300.0\"}");
       double writes = after.value("casino_output_write_seconds_count");   // a write per batch with lines in it
       assertTrue(writes >= 1 && writes <= after.value("casino_batch_size_count"), "stdout writes: " + writes);
       assertTrue(api.calls() > 0, "USD amounts needed rates");

@@ -62,8 +62,8 @@ class MetricsTest {
     metrics.batch(250);
     metrics.acked(1_000_000_000L, 1_030_000_000L);   // 30 ms
     metrics.acked(0, 4_000_000_000L);                // 4 s
-    metrics.written(NOW.minusSeconds(2), NOW);
-    metrics.written(NOW.plusSeconds(1), NOW);        // a clock ahead of ours: age 0
+    metrics.written(NOW.minusSeconds(2), NOW.minusMillis(1_980), NOW);   // delivered 20 ms after it was created
+    metrics.written(NOW.plusSeconds(1), NOW, NOW);    // a clock ahead of ours: age 0
     metrics.outputWritten(3_000_000L);               // 3 ms
     metrics.outputWritten(300_000_000L);             // 300 ms: a pipe that held the output up
 
@@ -81,6 +81,11 @@ class MetricsTest {
     scrape.assertValue(2, "casino_event_age_seconds_sum");
     scrape.assertValue(1, "casino_event_age_seconds_bucket{le=\"0.01\"}");
     scrape.assertValue(2, "casino_event_age_seconds_bucket{le=\"2.5\"}");
+    scrape.assertValue(2, "casino_event_age_at_delivery_seconds_count");
+    scrape.assertValue(0.02, "casino_event_age_at_delivery_seconds_sum");
+    scrape.assertValue(1, "casino_event_age_at_delivery_seconds_bucket{le=\"0.01\"}");
+    scrape.assertValue(2, "casino_event_age_at_delivery_seconds_bucket{le=\"0.025\"}");
+    scrape.assertValue(1, "casino_event_age_seconds_bucket{le=\"0.025\"}");
     scrape.assertValue(2, "casino_output_write_seconds_count");
     scrape.assertValue(0.303, "casino_output_write_seconds_sum");
     scrape.assertValue(1, "casino_output_write_seconds_bucket{le=\"0.005\"}");

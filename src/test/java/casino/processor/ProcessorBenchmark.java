@@ -128,20 +128,25 @@ public final class ProcessorBenchmark {
    * is what a future's default executor costs on 2 cores, see SameThread).
    */
   private record Counters(double writes, double events, double requests, double seconds, double threadsStarted,
-      double outputWrites, double outputSeconds, double outputMaxSeconds) {
+      double outputWrites, double outputSeconds, double outputMaxSeconds, double lines, double lateAtDelivery,
+      double lateAtOutput) {
     static Counters of(ProcessorProcess processor) throws Exception {
       Scrape metrics = Scrape.of(processor.get("/metrics").body());
+      double lines = metrics.value("casino_event_age_seconds_count");
       return new Counters(metrics.value("casino_view_write_seconds_count"), metrics.value("casino_view_write_events_sum"),
           metrics.value("casino_view_write_batches_sum"), metrics.value("casino_view_write_seconds_sum"),
           metrics.value("jvm_threads_started_threads_total"), metrics.value("casino_output_write_seconds_count"),
-          metrics.value("casino_output_write_seconds_sum"), metrics.value("casino_output_write_seconds_max"));
+          metrics.value("casino_output_write_seconds_sum"), metrics.value("casino_output_write_seconds_max"), lines,
+          lines - metrics.value("casino_event_age_at_delivery_seconds_bucket{le=\"0.025\"}"),
+          lines - metrics.value("casino_event_age_seconds_bucket{le=\"0.025\"}"));
     }
 
     /** The maximum is Micrometer's, over its last two minutes or so, not a difference. */
     Counters minus(Counters before) {
       return new Counters(writes - before.writes, events - before.events, requests - before.requests,
           seconds - before.seconds, threadsStarted - before.threadsStarted, outputWrites - before.outputWrites,
-          outputSeconds - before.outputSeconds, outputMaxSeconds);
+          outputSeconds - before.outputSeconds, outputMaxSeconds, lines - before.lines,
+          lateAtDelivery - before.lateAtDelivery, lateAtOutput - before.lateAtOutput);
     }
   }
 
@@ -155,6 +160,10 @@ public final class ProcessorBenchmark {
     System.out.printf(Locale.ROOT, "threads the processor started %s: %.0f%n", during, since.threadsStarted());
     System.out.printf(Locale.ROOT, "stdout writes %s: %.0f, %.2f ms each, slowest of the last two minutes %.1f ms%n",
         during, since.outputWrites(), since.outputSeconds() * 1000 / since.outputWrites(), since.outputMaxSeconds() * 1000);
+    // The processor's own clock on both sides: over the latency target at delivery, the time was
+    // the broker's (or the publisher's); over it only when written, the processor's.
+    System.out.printf(Locale.ROOT, "lines %s: %.0f, of them over %d ms old when the broker delivered them %.0f, when written %.0f%n",
+        during, since.lines(), SLOW_MS, since.lateAtDelivery(), since.lateAtOutput());
     return now;
   }
 
