@@ -41,10 +41,7 @@ public record Settings(
           Rates.from(c.getConfig("rates")),
           Database.from(c.getConfig("database")),
           new Http(c.getString("http.host"), port(c, "http.port")),
-          new Processor(
-              positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
-              notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0),
-              notNegative(c, "processor.count-gather")),
+          Processor.from(c, root),
           Cluster.from(c.getConfig("cluster")),
           Publisher.from(c.getConfig("publisher")),
           View.from(c.getConfig("view")));
@@ -221,7 +218,35 @@ public record Settings(
    * gather before they are counted and acked together (zero: only while a count is under way).
    */
   public record Processor(Duration enrichmentTimeout, int workers, Duration batchLinger, int lingerFromRate,
-      Duration countGather) {}
+      Duration countGather) {
+    /** Where Pekko's scheduler takes the length of its tick from. */
+    static final String SCHEDULER_TICK = "pekko.scheduler.tick-duration";
+
+    /**
+     * Lingers are timed by Pekko's scheduler, which rounds a delay up to whole ticks and may add
+     * one: a linger shorter than a tick would silently last one or two ticks (with the default
+     * tick of 10 ms, a linger of 5 ms was seen lasting 30 ms). Refused rather than stretched.
+     */
+    static Processor from(Config c, Config root) {
+      Processor processor = new Processor(
+          positive(c, "processor.enrichment-timeout"), atLeastOne(c, "processor.workers"),
+          notNegative(c, "processor.batch-linger"), atLeast(c, "processor.linger-from-rate", 0),
+          notNegative(c, "processor.count-gather"));
+      if (root.hasPath(SCHEDULER_TICK)) {
+        Duration tick = root.getDuration(SCHEDULER_TICK);
+        Map.of("processor.batch-linger", processor.batchLinger(), "processor.count-gather", processor.countGather())
+            .forEach((path, linger) -> {
+              if (!linger.isZero() && linger.compareTo(tick) < 0) {
+                throw new InvalidSettingsException(String.format(java.util.Locale.ROOT,
+                    "%s is %s ms, shorter than the scheduler's tick (%s = %s ms), which cannot time it: set the linger"
+                        + " to 0s or at least the tick, or shorten the tick (-D%s=1ms)",
+                    path, linger.toNanos() / 1e6, SCHEDULER_TICK, tick.toNanos() / 1e6, SCHEDULER_TICK));
+              }
+            });
+      }
+      return processor;
+    }
+  }
 
   /**
    * How a node finds the others: {@code seedNodes} (an empty list: a cluster of its own), or
