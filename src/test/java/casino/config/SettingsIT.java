@@ -74,7 +74,7 @@ class SettingsIT {
 
     assertTrue(out.contains("eventsQueue=events, deadLetterQueue=dead_letter"), out);
     assertTrue(out.contains("port=3000"), out);
-    assertTrue(out.contains("batchLinger=PT0.005S, lingerFromRate=5000, countGather=PT0.02S"), out);
+    assertTrue(out.contains("batchLinger=PT0.005S, lingerFromRate=5000, countGather=PT0.035S"), out);
     assertTrue(out.contains("Cluster[discovery=SEED_NODES, seedNodes=[]"), out);
     assertTrue(out.contains("Tls[enabled=false"), out);
   }
