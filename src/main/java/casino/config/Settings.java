@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -237,7 +238,7 @@ public record Settings(
         Map.of("processor.batch-linger", processor.batchLinger(), "processor.count-gather", processor.countGather())
             .forEach((path, linger) -> {
               if (!linger.isZero() && linger.compareTo(tick) < 0) {
-                throw new InvalidSettingsException(String.format(java.util.Locale.ROOT,
+                throw new InvalidSettingsException(String.format(Locale.ROOT,
                     "%s is %s ms, shorter than the scheduler's tick (%s = %s ms), which cannot time it: set the linger"
                         + " to 0s or at least the tick, or shorten the tick (-D%s=1ms)",
                     path, linger.toNanos() / 1e6, SCHEDULER_TICK, tick.toNanos() / 1e6, SCHEDULER_TICK));
