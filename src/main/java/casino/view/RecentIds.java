@@ -35,9 +35,15 @@ final class RecentIds implements CountedIds {
     this.generationCapacity = Math.max(1, maxIds / GENERATIONS);
   }
 
+  /**
+   * Newest generation first, and only those whose range of ids takes {@code id}: the
+   * publisher's ids grow with time, so a new id is above every older generation's range and
+   * costs one probe, not one a generation. Ids of any other shape are looked up in every
+   * generation, as before the ranges.
+   */
   synchronized boolean contains(long id) {
-    for (Generation g : generations) {
-      if (g.ids.contains(id)) {
+    for (var it = generations.descendingIterator(); it.hasNext(); ) {
+      if (it.next().contains(id)) {
         return true;
       }
     }
@@ -50,7 +56,7 @@ final class RecentIds implements CountedIds {
       return false;
     }
     rotate(now);
-    generations.peekLast().ids.add(id);
+    generations.peekLast().add(id);
     size++;
     while (size > maxIds && generations.size() > 1) {
       size -= generations.pollFirst().ids.size();
@@ -169,7 +175,7 @@ final class RecentIds implements CountedIds {
     for (Stored s : stored) {
       Generation g = new Generation(Instant.ofEpochMilli(s.startMillis()));
       for (long id : IdCodec.decode(s.ids(), s.size())) {
-        g.ids.add(id);
+        g.add(id);
       }
       ids.generations.addLast(g);
       ids.size += g.ids.size();
@@ -192,11 +198,25 @@ final class RecentIds implements CountedIds {
   private static final class Generation {
     final Instant start;
     final LongSet ids = new LongSet();
+    /** The smallest and largest id in {@code ids}: an id outside is not there, without a probe. */
+    private long min = Long.MAX_VALUE;
+    private long max = Long.MIN_VALUE;
     /** Set once the generation is closed and was stored for a snapshot. */
     Stored stored;
 
     Generation(Instant start) {
       this.start = start;
+    }
+
+    void add(long id) {
+      if (ids.add(id)) {
+        min = Math.min(min, id);
+        max = Math.max(max, id);
+      }
+    }
+
+    boolean contains(long id) {
+      return id >= min && id <= max && ids.contains(id);
     }
   }
 

@@ -45,6 +45,37 @@ class RecentIdsTest {
   }
 
   @Test
+  void idsOutOfOrderAreFoundInWhicheverGenerationHoldsThem() {
+    // Each generation spans a range of ids; ids late, early and from other publishers
+    // (anywhere in the long range) fall inside other generations' ranges, or between them.
+    RecentIds ids = new RecentIds(Duration.ofHours(1), 1_000_000);
+    SplittableRandom random = new SplittableRandom(11);
+    HashSet<Long> added = new HashSet<>();
+    for (int minute = 0; minute < 55; minute++) {
+      Instant at = NOW.plus(Duration.ofMinutes(minute));
+      for (int i = 0; i < 200; i++) {
+        long id = switch (i % 4) {
+          case 0 -> 1_000_000L * minute + i;                           // in order
+          case 1 -> 1_000_000L * (55 - minute) + 500_000 + i;          // in reverse order
+          case 2 -> 1 + random.nextLong(Long.MAX_VALUE - 1);           // anywhere
+          default -> -1 - random.nextLong(Long.MAX_VALUE - 1);         // negative
+        };
+        assertEquals(added.add(id), ids.add(id, at), "add " + id);
+      }
+    }
+
+    Instant later = NOW.plus(Duration.ofMinutes(56));
+    RecentIds restored = RecentIds.restore(Duration.ofHours(1), 1_000_000, ids.export(), 0);
+    for (long id : added) {
+      assertFalse(ids.add(id, later), "remembered " + id);
+      assertFalse(restored.add(id, later), "remembered after a restore " + id);
+    }
+    long[] probes = random.longs(20_000).toArray();
+    long[] expected = Arrays.stream(probes).filter(id -> !added.contains(id)).toArray();
+    assertArrayEquals(expected, restored.unseen(probes));
+  }
+
+  @Test
   void theSetOfLongsHoldsWhatASetOfBoxedLongsHolds() {
     RecentIds.LongSet set = new RecentIds.LongSet();
     HashSet<Long> expected = new HashSet<>();
