@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * loop that acks, every {@code tick} ms, what was delivered at least {@code delay} ms before,
  * as a pipeline that holds each message for that long would; for each prefetch window given,
  * alternating. The broker sends no more than the window unacked, so such a consumer drains at
- * most window / delay messages a second. Run with
- * {@code bin/bench ackdelay [messages] [delay-ms] [tick-ms] [window,...]}.
+ * most window / delay messages a second. With {@code step} above 0, what a tick acks goes as one
+ * ack (multiple) every {@code step} deliveries instead of one for all of them. Run with
+ * {@code bin/bench ackdelay [messages] [delay-ms] [tick-ms] [window,...] [step,...]}.
  */
 public final class AckDelayBenchmark {
   public static void main(String[] args) throws Exception {
@@ -32,6 +33,10 @@ public final class AckDelayBenchmark {
     for (String w : (args.length > 3 ? args[3] : rabbit.prefetch() + ",5000").split(",")) {
       windows.add(Integer.parseInt(w.trim()));
     }
+    List<Integer> steps = new ArrayList<>();
+    for (String st : (args.length > 4 ? args[4] : "0").split(",")) {
+      steps.add(Integer.parseInt(st.trim()));
+    }
     int warmup = messages;
     String queue = "bench.ackdelay." + System.nanoTime();
     Settings.Rabbit bench = rabbit.withQueues(queue, queue + ".dead");
@@ -42,21 +47,27 @@ public final class AckDelayBenchmark {
       for (int window : windows) {
         Settings.Rabbit windowed = bench.withPrefetch(window);
         long plain = 0;
-        long delayed = 0;
+        long[] delayed = new long[steps.size()];
         for (int round = 1; round <= 2; round++) {
           SourceBenchmark.fill(channel, queue, warmup + messages);
           long p = SourceBenchmark.plainLoop(windowed, queue, warmup, messages);
-          SourceBenchmark.fill(channel, queue, warmup + messages);
-          long d = delayedLoop(windowed, queue, warmup, messages, delayMs, tickMs);
-          System.out.printf(Locale.ROOT, "window %d, round %d: acks at once %.0f/s, acks %d ms after delivery %.0f/s%n",
-              window, round, SourceBenchmark.rate(messages, p), delayMs, SourceBenchmark.rate(messages, d));
+          System.out.printf(Locale.ROOT, "window %d, round %d: acks at once %.0f/s%n", window, round, SourceBenchmark.rate(messages, p));
           plain += p;
-          delayed += d;
+          for (int i = 0; i < steps.size(); i++) {
+            SourceBenchmark.fill(channel, queue, warmup + messages);
+            long d = delayedLoop(windowed, queue, warmup, messages, delayMs, tickMs, steps.get(i));
+            System.out.printf(Locale.ROOT, "window %d, round %d: acks %d ms after delivery%s %.0f/s%n", window, round, delayMs,
+                steps.get(i) > 0 ? ", one every " + steps.get(i) + " deliveries," : "", SourceBenchmark.rate(messages, d));
+            delayed[i] += d;
+          }
         }
         double plainRate = SourceBenchmark.rate(2L * messages, plain);
-        double delayedRate = SourceBenchmark.rate(2L * messages, delayed);
-        result.append(String.format(Locale.ROOT, " plain_per_s_w%d=%.0f delayed_per_s_w%d=%.0f ratio_w%d=%.3f",
-            window, plainRate, window, delayedRate, window, delayedRate / plainRate));
+        result.append(String.format(Locale.ROOT, " plain_per_s_w%d=%.0f", window, plainRate));
+        for (int i = 0; i < steps.size(); i++) {
+          String name = "w" + window + (steps.get(i) > 0 ? "_step" + steps.get(i) : "");
+          double delayedRate = SourceBenchmark.rate(2L * messages, delayed[i]);
+          result.append(String.format(Locale.ROOT, " delayed_per_s_%s=%.0f ratio_%s=%.3f", name, delayedRate, name, delayedRate / plainRate));
+        }
       }
       channel.queueDelete(queue);
       channel.queueDelete(queue + ".dead");
@@ -65,7 +76,7 @@ public final class AckDelayBenchmark {
   }
 
   /** Consumes {@code warmup + n}, acking as described above; the time the last {@code n} took. */
-  static long delayedLoop(Settings.Rabbit rabbit, String queue, int warmup, int n, int delayMs, int tickMs) throws Exception {
+  static long delayedLoop(Settings.Rabbit rabbit, String queue, int warmup, int n, int delayMs, int tickMs, int step) throws Exception {
     long delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMs);
     ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
     try {
@@ -74,18 +85,26 @@ public final class AckDelayBenchmark {
         ArrayDeque<long[]> unacked = new ArrayDeque<>();
         ticks.scheduleAtFixedRate(() -> {
           long now = System.nanoTime();
+          List<Long> acks = new ArrayList<>();
           long upTo = -1;
           synchronized (unacked) {
+            int taken = 0;
             for (long[] d; (d = unacked.peek()) != null && now - d[1] >= delayNanos; unacked.poll()) {
               upTo = d[0];
+              if (step > 0 && ++taken % step == 0) {
+                acks.add(upTo);
+              }
             }
           }
-          if (upTo > 0) {
-            try {
-              channel.basicAck(upTo, true);
-            } catch (IOException e) {
-              throw new IllegalStateException("ack failed", e);
+          if (upTo > 0 && (acks.isEmpty() || acks.get(acks.size() - 1) != upTo)) {
+            acks.add(upTo);
+          }
+          try {
+            for (long tag : acks) {
+              channel.basicAck(tag, true);
             }
+          } catch (IOException e) {
+            throw new IllegalStateException("ack failed", e);
           }
         }, tickMs, tickMs, TimeUnit.MILLISECONDS);
         return (tag, received) -> {
