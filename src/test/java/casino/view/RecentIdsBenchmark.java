@@ -1,10 +1,9 @@
 package casino.view;
 
 import casino.publish.IdGenerator;
-import java.time.Clock;
+import casino.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -29,7 +28,7 @@ public final class RecentIdsBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     long idsInHorizon = rate * HORIZON.toSeconds() - 1;   // the oldest generation stays within the horizon
 
-    MovableClock clock = new MovableClock();
+    MovingClock clock = new MovingClock(START);
     IdGenerator generator = new IdGenerator(3, clock);
     SplittableRandom random = new SplittableRandom(42);
     RecentIds ordered = new RecentIds(HORIZON, MAX_IDS);
@@ -39,7 +38,7 @@ public final class RecentIdsBenchmark {
     long redeliveredFrom = Math.max(0, idsInHorizon - redelivered.length - idsInHorizon / 3);
     for (long i = 0; i < idsInHorizon; i++) {
       Instant at = START.plusNanos(i * 1_000_000_000L / rate);
-      clock.now = at;
+      clock.set(at);
       long id = generator.next();
       ordered.add(id, at);
       anywhere.add(any(random), at);
@@ -47,7 +46,7 @@ public final class RecentIdsBenchmark {
         redelivered[(int) (i - redeliveredFrom)] = id;
       }
     }
-    Instant end = clock.now.plusMillis(1);
+    Instant end = clock.instant().plusMillis(1);
     System.out.printf(Locale.ROOT, "remembered: %,d ids of the publisher's, %,d ids anywhere in the range, an hour at %,d/s%n",
         ordered.size(), anywhere.size(), rate);
 
@@ -57,12 +56,12 @@ public final class RecentIdsBenchmark {
     long[] latest = new long[LOOKUPS];
     long[] late = new long[LOOKUPS];
     long[] newAnywhere = new long[LOOKUPS];
-    MovableClock lateClock = new MovableClock();
+    MovingClock lateClock = new MovingClock(START);
     IdGenerator otherPublisher = new IdGenerator(4, lateClock);
     for (int i = 0; i < LOOKUPS; i++) {
-      clock.now = end.plusMillis(i / 64);   // the generator's 64 ids a millisecond
+      clock.set(end.plusMillis(i / 64));   // the generator's 64 ids a millisecond
       latest[i] = generator.next();
-      lateClock.now = end.minusSeconds(60).plusNanos(i * (60_000_000_000L / LOOKUPS));
+      lateClock.set(end.minusSeconds(60).plusNanos(i * (60_000_000_000L / LOOKUPS)));
       late[i] = otherPublisher.next();
       newAnywhere[i] = any(random);
     }
@@ -108,24 +107,5 @@ public final class RecentIdsBenchmark {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  private static final class MovableClock extends Clock {
-    Instant now = START;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
