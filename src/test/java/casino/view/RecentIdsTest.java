@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -46,20 +48,33 @@ class RecentIdsTest {
 
   @Test
   void idsOutOfOrderAreFoundInWhicheverGenerationHoldsThem() {
-    // Each generation spans a range of ids; ids late, early and from other publishers
-    // (anywhere in the long range) fall inside other generations' ranges, or between them.
+    // Ids in order (each generation a narrow range of its own), late ones in reverse order in
+    // one generation (its range spans most others'), and, in the last generations, ids from
+    // anywhere in the long range (their ranges span everything).
     RecentIds ids = new RecentIds(Duration.ofHours(1), 1_000_000);
     SplittableRandom random = new SplittableRandom(11);
     HashSet<Long> added = new HashSet<>();
+    List<Long> probes = new ArrayList<>();
     for (int minute = 0; minute < 55; minute++) {
       Instant at = NOW.plus(Duration.ofMinutes(minute));
-      for (int i = 0; i < 200; i++) {
-        long id = switch (i % 4) {
-          case 0 -> 1_000_000L * minute + i;                           // in order
-          case 1 -> 1_000_000L * (55 - minute) + 500_000 + i;          // in reverse order
-          case 2 -> 1 + random.nextLong(Long.MAX_VALUE - 1);           // anywhere
-          default -> -1 - random.nextLong(Long.MAX_VALUE - 1);         // negative
-        };
+      List<Long> arriving = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        arriving.add(1_000_000L * minute + i);
+        probes.add(1_000_000L * minute + 100 + i);                       // not added: inside or next to a range
+      }
+      if (minute >= 20 && minute < 30) {
+        for (int i = 0; i < 50; i++) {
+          arriving.add(1_000_000L * (55 - minute) + 500_000 + i);
+          probes.add(1_000_000L * (55 - minute) + 500_100 + i);
+        }
+      }
+      if (minute >= 45) {
+        for (int i = 0; i < 25; i++) {
+          arriving.add(1 + random.nextLong(Long.MAX_VALUE - 1));
+          arriving.add(-1 - random.nextLong(Long.MAX_VALUE - 1));
+        }
+      }
+      for (long id : arriving) {
         assertEquals(added.add(id), ids.add(id, at), "add " + id);
       }
     }
@@ -70,9 +85,11 @@ class RecentIdsTest {
       assertFalse(ids.add(id, later), "remembered " + id);
       assertFalse(restored.add(id, later), "remembered after a restore " + id);
     }
-    long[] probes = random.longs(20_000).toArray();
-    long[] expected = Arrays.stream(probes).filter(id -> !added.contains(id)).toArray();
-    assertArrayEquals(expected, restored.unseen(probes));
+    random.longs(20_000).forEach(probes::add);
+    long[] asked = probes.stream().mapToLong(Long::longValue).toArray();
+    long[] expected = Arrays.stream(asked).filter(id -> !added.contains(id)).toArray();
+    assertArrayEquals(expected, ids.unseen(asked));
+    assertArrayEquals(expected, restored.unseen(asked));
   }
 
   @Test
