@@ -38,7 +38,7 @@ final class RecentIds implements CountedIds {
   /**
    * Newest generation first, and only those whose range of ids takes {@code id}: the
    * publisher's ids grow with time, so a new id is above every older generation's range and
-   * costs one probe, not one a generation. Ids of any other shape are looked up in every
+   * costs at most one probe, not one a generation. Ids of any other shape are looked up in every
    * generation, as before the ranges.
    */
   synchronized boolean contains(long id) {

@@ -85,18 +85,21 @@ public final class AckDelayBenchmark {
         ArrayDeque<long[]> unacked = new ArrayDeque<>();
         ticks.scheduleAtFixedRate(() -> {
           long now = System.nanoTime();
+          // Each ack covers every delivery up to its tag: one for the last one due, and with a
+          // step one for every step-th before it.
+          int every = step > 0 ? step : Integer.MAX_VALUE;
           List<Long> acks = new ArrayList<>();
-          long upTo = -1;
+          int taken = 0;
+          long upTo = 0;
           synchronized (unacked) {
-            int taken = 0;
             for (long[] d; (d = unacked.peek()) != null && now - d[1] >= delayNanos; unacked.poll()) {
               upTo = d[0];
-              if (step > 0 && ++taken % step == 0) {
+              if (++taken % every == 0) {
                 acks.add(upTo);
               }
             }
           }
-          if (upTo > 0 && (acks.isEmpty() || acks.get(acks.size() - 1) != upTo)) {
+          if (taken % every != 0) {
             acks.add(upTo);
           }
           try {
