@@ -59,7 +59,7 @@ final class RecentIds implements CountedIds {
     generations.peekLast().add(id);
     size++;
     while (size > maxIds && generations.size() > 1) {
-      size -= generations.pollFirst().ids.size();
+      size -= generations.pollFirst().size();
       droppedEarly++;
     }
     return true;
@@ -67,14 +67,14 @@ final class RecentIds implements CountedIds {
 
   private void rotate(Instant now) {
     Generation newest = generations.peekLast();
-    if (newest == null || !now.isBefore(newest.start.plus(slice)) || newest.ids.size() >= generationCapacity) {
+    if (newest == null || !now.isBefore(newest.start.plus(slice)) || newest.size() >= generationCapacity) {
       generations.addLast(new Generation(now));
     }
     // The oldest generation's ids arrived before the next one started: once that start is
     // beyond the horizon, all of them are.
     Instant expired = now.minus(horizon);
     while (generations.size() > 1 && !secondOldestStart().isAfter(expired)) {
-      size -= generations.pollFirst().ids.size();
+      size -= generations.pollFirst().size();
     }
   }
 
@@ -160,7 +160,7 @@ final class RecentIds implements CountedIds {
     for (Generation g : generations) {
       Stored s = g.stored;
       if (s == null) {
-        s = new Stored(g.start.toEpochMilli(), g.ids.toArray());
+        s = new Stored(g.start.toEpochMilli(), g.toArray());
         if (g != newest) {
           g.stored = s;
         }
@@ -178,7 +178,7 @@ final class RecentIds implements CountedIds {
         g.add(id);
       }
       ids.generations.addLast(g);
-      ids.size += g.ids.size();
+      ids.size += g.size();
     }
     // Every generation but the newest is closed: its encoding can be kept as read.
     int i = 0;
@@ -197,7 +197,8 @@ final class RecentIds implements CountedIds {
 
   private static final class Generation {
     final Instant start;
-    final LongSet ids = new LongSet();
+    /** Only through {@link #add}, which keeps the range. */
+    private final LongSet ids = new LongSet();
     /** The smallest and largest id in {@code ids}: an id outside is not there, without a probe. */
     private long min = Long.MAX_VALUE;
     private long max = Long.MIN_VALUE;
@@ -217,6 +218,14 @@ final class RecentIds implements CountedIds {
 
     boolean contains(long id) {
       return id >= min && id <= max && ids.contains(id);
+    }
+
+    int size() {
+      return ids.size();
+    }
+
+    long[] toArray() {
+      return ids.toArray();
     }
   }
 

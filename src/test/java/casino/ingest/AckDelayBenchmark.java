@@ -29,14 +29,8 @@ public final class AckDelayBenchmark {
     int delayMs = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int tickMs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Settings.Rabbit rabbit = Settings.load().rabbit();
-    List<Integer> windows = new ArrayList<>();
-    for (String w : (args.length > 3 ? args[3] : rabbit.prefetch() + ",5000").split(",")) {
-      windows.add(Integer.parseInt(w.trim()));
-    }
-    List<Integer> steps = new ArrayList<>();
-    for (String st : (args.length > 4 ? args[4] : "0").split(",")) {
-      steps.add(Integer.parseInt(st.trim()));
-    }
+    List<Integer> windows = ints(args.length > 3 ? args[3] : rabbit.prefetch() + ",5000");
+    List<Integer> steps = ints(args.length > 4 ? args[4] : "0");
     int warmup = messages;
     String queue = "bench.ackdelay." + System.nanoTime();
     Settings.Rabbit bench = rabbit.withQueues(queue, queue + ".dead");
@@ -75,6 +69,15 @@ public final class AckDelayBenchmark {
     System.out.println(result);
   }
 
+  /** A comma-separated list of numbers, as the arguments give windows and steps. */
+  private static List<Integer> ints(String csv) {
+    List<Integer> values = new ArrayList<>();
+    for (String v : csv.split(",")) {
+      values.add(Integer.parseInt(v.trim()));
+    }
+    return values;
+  }
+
   /** Consumes {@code warmup + n}, acking as described above; the time the last {@code n} took. */
   static long delayedLoop(Settings.Rabbit rabbit, String queue, int warmup, int n, int delayMs, int tickMs, int step) throws Exception {
     long delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMs);
@@ -83,11 +86,11 @@ public final class AckDelayBenchmark {
       return SourceBenchmark.timedConsume(rabbit, queue, "bench-delayed", warmup, n, channel -> {
         // Delivery tag and time of each delivery not acked yet, in delivery order.
         ArrayDeque<long[]> unacked = new ArrayDeque<>();
+        // Each ack covers every delivery up to its tag: one for the last one due, and with a
+        // step one for every step-th before it.
+        int every = step > 0 ? step : Integer.MAX_VALUE;
         ticks.scheduleAtFixedRate(() -> {
           long now = System.nanoTime();
-          // Each ack covers every delivery up to its tag: one for the last one due, and with a
-          // step one for every step-th before it.
-          int every = step > 0 ? step : Integer.MAX_VALUE;
           List<Long> acks = new ArrayList<>();
           int taken = 0;
           long upTo = 0;
