@@ -43,9 +43,7 @@ class BootstrapIT {
       // which waits for all three contact points.
       List<ProcessorProcess> nodes = ProcessorProcess.startAllAlive(envs);
       try {
-        for (ProcessorProcess node : nodes) {
-          node.awaitUpMembers(3, Duration.ofSeconds(90));
-        }
+        ProcessorProcess.awaitUpMembers(nodes, 3, Duration.ofSeconds(90));
         for (ProcessorProcess node : nodes) {
           node.awaitReady(Duration.ofSeconds(60));
         }

@@ -272,19 +272,59 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** Waits until this node sees exactly {@code n} members Up. */
   public void awaitUpMembers(int n, Duration timeout) throws Exception {
+    awaitUpMembers(List.of(this), n, timeout);
+  }
+
+  /**
+   * Waits until every one of {@code nodes} sees exactly {@code n} members Up, all within one
+   * timeout. If they do not, the error says what each node saw and logged, so that a cluster
+   * that did not form can be explained from the test's report alone.
+   */
+  public static void awaitUpMembers(List<ProcessorProcess> nodes, int n, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    List<ProcessorProcess> waiting = new ArrayList<>(nodes);
+    while (!waiting.isEmpty() && System.nanoTime() < deadline) {
       try {
-        if (upMembers() == n) {
-          return;
+        if (waiting.get(0).upMembers() == n) {
+          waiting.remove(0);
+          continue;
         }
       } catch (IOException notYet) {
         // Pekko Management not listening yet
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("a cluster of " + n + " did not form within " + timeout + ": "
-        + management("/cluster/members").body());
+    if (!waiting.isEmpty()) {
+      StringBuilder report = new StringBuilder("a cluster of " + n + " did not form within " + timeout);
+      for (ProcessorProcess node : nodes) {
+        report.append("\n--- node on management port ").append(node.managementPort).append(": ")
+            .append(node.diagnosis());
+      }
+      throw new AssertionError(report.toString());
+    }
+  }
+
+  /** Whether it runs, the members it sees, and its last warnings and errors (for a failure's report). */
+  private String diagnosis() {
+    StringBuilder text = new StringBuilder();
+    if (alive()) {
+      text.append("running; members ");
+      try {
+        text.append(management("/cluster/members").body());
+      } catch (IOException | InterruptedException e) {
+        text.append("unknown (").append(e).append(')');
+      }
+    } else {
+      text.append("exited with ").append(process.process().exitValue());
+    }
+    List<String> warnings = stderr().lines()
+        .filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\"")
+            || line.contains("Cluster Node"))
+        .toList();
+    text.append("\nits last warnings, errors and membership changes:");
+    warnings.subList(Math.max(0, warnings.size() - 40), warnings.size())
+        .forEach(line -> text.append("\n  ").append(line.length() > 600 ? line.substring(0, 600) + "..." : line));
+    return text.toString();
   }
 
   public JsonNode materialized() throws Exception {
