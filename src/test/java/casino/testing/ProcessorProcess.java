@@ -18,8 +18,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A processor node in its own JVM, as an operator runs it, on ports of its own: on this
@@ -148,14 +152,21 @@ public final class ProcessorProcess implements AutoCloseable {
   private static List<ProcessorProcess> startAll(List<Launch> launches, String awaitedPath, Duration timeout)
       throws Exception {
     List<ProcessorProcess> processors = new ArrayList<>();
+    // Every node's ports picked at once, none of them a port a test already gave a node (such as
+    // Cluster Bootstrap's contact points): a port picked and released may come back from the
+    // next pick, and a node binds its ports only seconds after it is started.
+    Set<Integer> given = launches.stream()
+        .flatMap(launch -> Stream.of("MANAGEMENT_PORT", "CLUSTER_PORT").map(launch.env()::get))
+        .filter(Objects::nonNull).map(Integer::valueOf).collect(Collectors.toSet());
+    int[] free = freePorts(3 * launches.size(), given);
     try {
-      for (Launch launch : launches) {
-        int[] ports = freePorts(3);   // distinct: ports asked for one at a time may come back the same
+      for (int i = 0; i < launches.size(); i++) {
+        Launch launch = launches.get(i);
         Map<String, String> all = new HashMap<>(launch.env());
-        all.put("HTTP_PORT", Integer.toString(ports[0]));
-        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(ports[1]));
-        all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
-        processors.add(new ProcessorProcess(launch.launcher().launch(all), launch.address(), ports[0],
+        all.put("HTTP_PORT", Integer.toString(free[3 * i]));
+        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(free[3 * i + 1]));
+        all.putIfAbsent("CLUSTER_PORT", Integer.toString(free[3 * i + 2]));
+        processors.add(new ProcessorProcess(launch.launcher().launch(all), launch.address(), free[3 * i],
             Integer.parseInt(all.get("MANAGEMENT_PORT"))));
       }
       for (ProcessorProcess processor : processors) {
@@ -172,19 +183,26 @@ public final class ProcessorProcess implements AutoCloseable {
 
   /** {@code n} distinct ports free now: all held open at once while they are picked. */
   public static int[] freePorts(int n) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[n];
+    return freePorts(n, Set.of());
+  }
+
+  /** {@code n} distinct ports free now, none of them in {@code excluded}. */
+  private static int[] freePorts(int n, Set<Integer> excluded) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
+      int picked = 0;
+      while (picked < n) {
+        ServerSocket socket = new ServerSocket(0);
+        held.add(socket);   // an excluded port stays held too, so the next pick is another
+        if (!excluded.contains(socket.getLocalPort())) {
+          ports[picked++] = socket.getLocalPort();
+        }
       }
       return ports;
     } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          socket.close();
-        }
+      for (ServerSocket socket : held) {
+        socket.close();
       }
     }
   }
@@ -317,14 +335,24 @@ public final class ProcessorProcess implements AutoCloseable {
     } else {
       text.append("exited with ").append(process.process().exitValue());
     }
-    List<String> warnings = stderr().lines()
-        .filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\"")
-            || line.contains("Cluster Node"))
+    List<String> notable = stderr().lines().map(ProcessorProcess::logLine)
+        .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Cluster Node"))
         .toList();
     text.append("\nits last warnings, errors and membership changes:");
-    warnings.subList(Math.max(0, warnings.size() - 40), warnings.size())
-        .forEach(line -> text.append("\n  ").append(line.length() > 600 ? line.substring(0, 600) + "..." : line));
+    notable.subList(Math.max(0, notable.size() - 40), notable.size())
+        .forEach(line -> text.append("\n  ").append(line.length() > 400 ? line.substring(0, 400) + "..." : line));
     return text.toString();
+  }
+
+  /** A JSON log line as "time level message"; a line that is not JSON as it is. */
+  private static String logLine(String line) {
+    try {
+      JsonNode entry = JSON.readTree(line);
+      return entry.path("@timestamp").asText() + " " + entry.path("level").asText() + " "
+          + entry.path("message").asText();
+    } catch (IOException notJson) {
+      return line;
+    }
   }
 
   public JsonNode materialized() throws Exception {
