@@ -9,6 +9,7 @@ import casino.testing.TestBroker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,7 @@ class ClusterIT {
       Map<String, String> seedEnv = new HashMap<>(env);
       seedEnv.put("CLUSTER_PORT", Integer.toString(seedPort));
       try (ProcessorProcess first = ProcessorProcess.start(seedEnv); ProcessorProcess second = ProcessorProcess.start(env)) {
-        first.awaitUpMembers(2, Duration.ofSeconds(30));
-        second.awaitUpMembers(2, Duration.ofSeconds(30));
+        ProcessorProcess.awaitUpMembers(List.of(first, second), 2, Duration.ofSeconds(60));
         int n = 5_000;
         Set<Long> published = broker.publishGenerated(n, 9, 5);
 

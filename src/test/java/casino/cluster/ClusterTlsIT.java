@@ -44,8 +44,7 @@ class ClusterTlsIT {
             node(env, managementPorts[0], Certificates.environment(clusterCa.nodeKeyStore("node-1"), trusted, password)),
             node(env, managementPorts[1], Certificates.environment(clusterCa.nodeKeyStore("node-2"), trusted, password)))));
         ProcessorProcess first = nodes.get(0);
-        first.awaitUpMembers(2, Duration.ofSeconds(90));
-        nodes.get(1).awaitUpMembers(2, Duration.ofSeconds(30));
+        ProcessorProcess.awaitUpMembers(nodes, 2, Duration.ofSeconds(120));
         Map<String, String> cluster = first.members();
 
         // Both find the cluster through the same contact points and ask to join it: one with a
