@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -71,11 +72,7 @@ public final class AckDelayBenchmark {
 
   /** A comma-separated list of numbers, as the arguments give windows and steps. */
   private static List<Integer> ints(String csv) {
-    List<Integer> values = new ArrayList<>();
-    for (String v : csv.split(",")) {
-      values.add(Integer.parseInt(v.trim()));
-    }
-    return values;
+    return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
   }
 
   /** Consumes {@code warmup + n}, acking as described above; the time the last {@code n} took. */

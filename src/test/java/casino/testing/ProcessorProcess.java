@@ -16,14 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A processor node in its own JVM, as an operator runs it, on ports of its own: on this
@@ -34,6 +32,8 @@ public final class ProcessorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String LOOPBACK = "127.0.0.1";
+  /** Every port {@link #freePorts} has handed out (guarded by the class's lock). */
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private final JavaProcess process;
   /** Where its HTTP API and Pekko Management listen. */
@@ -152,21 +152,14 @@ public final class ProcessorProcess implements AutoCloseable {
   private static List<ProcessorProcess> startAll(List<Launch> launches, String awaitedPath, Duration timeout)
       throws Exception {
     List<ProcessorProcess> processors = new ArrayList<>();
-    // Every node's ports picked at once, none of them a port a test already gave a node (such as
-    // Cluster Bootstrap's contact points): a port picked and released may come back from the
-    // next pick, and a node binds its ports only seconds after it is started.
-    Set<Integer> given = launches.stream()
-        .flatMap(launch -> Stream.of("MANAGEMENT_PORT", "CLUSTER_PORT").map(launch.env()::get))
-        .filter(Objects::nonNull).map(Integer::valueOf).collect(Collectors.toSet());
-    int[] free = freePorts(3 * launches.size(), given);
     try {
-      for (int i = 0; i < launches.size(); i++) {
-        Launch launch = launches.get(i);
+      for (Launch launch : launches) {
+        int[] ports = freePorts(3);
         Map<String, String> all = new HashMap<>(launch.env());
-        all.put("HTTP_PORT", Integer.toString(free[3 * i]));
-        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(free[3 * i + 1]));
-        all.putIfAbsent("CLUSTER_PORT", Integer.toString(free[3 * i + 2]));
-        processors.add(new ProcessorProcess(launch.launcher().launch(all), launch.address(), free[3 * i],
+        all.put("HTTP_PORT", Integer.toString(ports[0]));
+        all.putIfAbsent("MANAGEMENT_PORT", Integer.toString(ports[1]));
+        all.putIfAbsent("CLUSTER_PORT", Integer.toString(ports[2]));
+        processors.add(new ProcessorProcess(launch.launcher().launch(all), launch.address(), ports[0],
             Integer.parseInt(all.get("MANAGEMENT_PORT"))));
       }
       for (ProcessorProcess processor : processors) {
@@ -181,21 +174,21 @@ public final class ProcessorProcess implements AutoCloseable {
     return processors;
   }
 
-  /** {@code n} distinct ports free now: all held open at once while they are picked. */
-  public static int[] freePorts(int n) throws IOException {
-    return freePorts(n, Set.of());
-  }
-
-  /** {@code n} distinct ports free now, none of them in {@code excluded}. */
-  private static int[] freePorts(int n, Set<Integer> excluded) throws IOException {
+  /**
+   * {@code n} ports free now and never handed out before in this JVM. A port picked and
+   * released may come back from the next pick, while the node it was meant for binds it only
+   * seconds after it starts, or later still when a test picks a node's ports before starting it
+   * (Cluster Bootstrap's contact points, a seed node's port).
+   */
+  public static synchronized int[] freePorts(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];
       int picked = 0;
       while (picked < n) {
         ServerSocket socket = new ServerSocket(0);
-        held.add(socket);   // an excluded port stays held too, so the next pick is another
-        if (!excluded.contains(socket.getLocalPort())) {
+        held.add(socket);   // one handed out before stays held too, so the next pick is another
+        if (HANDED_OUT.add(socket.getLocalPort())) {
           ports[picked++] = socket.getLocalPort();
         }
       }
@@ -312,14 +305,15 @@ public final class ProcessorProcess implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    if (!waiting.isEmpty()) {
-      StringBuilder report = new StringBuilder("a cluster of " + n + " did not form within " + timeout);
-      for (ProcessorProcess node : nodes) {
-        report.append("\n--- node on management port ").append(node.managementPort).append(": ")
-            .append(node.diagnosis());
-      }
-      throw new AssertionError(report.toString());
+    if (waiting.isEmpty()) {
+      return;
     }
+    StringBuilder report = new StringBuilder("a cluster of " + n + " did not form within " + timeout);
+    for (ProcessorProcess node : nodes) {
+      report.append("\n--- node on management port ").append(node.managementPort).append(": ")
+          .append(node.diagnosis());
+    }
+    throw new AssertionError(report.toString());
   }
 
   /** Whether it runs, the members it sees, and its last warnings and errors (for a failure's report). */
